@@ -1,0 +1,38 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import { SubmitButton } from "@/app/_components/submit-button";
+import { useAction } from "@/app/_components/use-action";
+import { fieldErrors } from "@/lib/client/messages";
+import { signIn } from "@/lib/client/session-actions";
+
+/** `next` was checked on the server (same-origin paths only). */
+export function LoginForm({ next }: { next: string }) {
+  const [leaving, setLeaving] = useState(false);
+  const { run, pending, error } = useAction(async (email: string, password: string) => {
+    await signIn(email, password);
+    setLeaving(true);
+    // A full load, so every server component renders with the new cookies.
+    window.location.assign(next);
+  });
+  const fields = fieldErrors(error);
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    void run(String(form.get("email") ?? ""), String(form.get("password") ?? ""));
+  }
+
+  return (
+    <form onSubmit={onSubmit} noValidate>
+      <FormMessage error={error} />
+      <Field label="Email" name="email" type="email" autoComplete="username" required error={fields.email} />
+      <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fields.password} />
+      <SubmitButton pending={pending || leaving} wide>
+        Sign in
+      </SubmitButton>
+    </form>
+  );
+}

@@ -1,0 +1,46 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { redirect } from "next/navigation";
+import { PlainHeader } from "@/app/_components/site-header";
+import { getPageSession } from "@/lib/auth/page";
+import { safeNextPath } from "@/lib/auth/next-path";
+import { LoginForm } from "./login-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+const STATUS: Record<string, string> = {
+  deleted: "Your account has been deleted. Thank you for trying Fresh Auth.",
+  "signed-out": "You have signed out.",
+};
+
+interface Props {
+  searchParams: Promise<{ next?: string | string[]; status?: string | string[] }>;
+}
+
+export default async function LoginPage({ searchParams }: Props) {
+  const params = await searchParams;
+  // Only same-origin paths: `next` must never become an open redirect.
+  const next = safeNextPath(typeof params.next === "string" ? params.next : null);
+  if (await getPageSession()) redirect(next);
+  const status = typeof params.status === "string" ? STATUS[params.status] : undefined;
+  const registerHref = next === "/" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
+  return (
+    <>
+      <PlainHeader />
+      <main id="main" className="auth-main">
+        <div className="card">
+          <h1>Sign in</h1>
+          {status && (
+            <p role="status" className="notice notice-info">
+              {status}
+            </p>
+          )}
+          <LoginForm next={next} />
+          <p className="muted">
+            New here? <Link href={registerHref}>Create account</Link>
+          </p>
+        </div>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,64 @@
+"use client";
+
+import { useEffect, useSyncExternalStore } from "react";
+import useSWR from "swr";
+import type { Me, SessionListItem } from "@/lib/client";
+import { serverTimelineSnapshot, subscribeTimeline, timelineSnapshot } from "@/lib/client/timeline";
+import { FormMessage } from "./form-message";
+import { useAction } from "./use-action";
+import { formatDateTime, formatTime, relative, useNow } from "./use-now";
+
+/**
+ * Live status of this session. The server rendered the first state (no flash);
+ * SWR keeps it current, and any refresh or re-verification, in this tab or
+ * another, re-reads /api/me so the badge follows the token.
+ */
+export function SessionPanel({ initial }: { initial: Me }) {
+  const me = useSWR<Me>("/api/me", { fallbackData: initial, revalidateOnMount: false });
+  const sessions = useSWR<{ sessions: SessionListItem[] }>("/api/sessions");
+  const timeline = useSyncExternalStore(subscribeTimeline, timelineSnapshot, serverTimelineSnapshot);
+  const now = useNow();
+  const { mutate: mutateMe } = me;
+  const check = useAction(() => Promise.all([me.mutate(), sessions.mutate()]));
+
+  useEffect(() => {
+    if (timeline.events.length) void mutateMe();
+  }, [timeline, mutateMe]);
+
+  const session = (me.data ?? initial).session;
+  const freshUntil = session.freshUntil ? new Date(session.freshUntil).getTime() : 0;
+  const fresh = session.fresh && (now === null || freshUntil > now);
+  const minutes = now === null ? null : Math.max(1, Math.ceil((freshUntil - now) / 60_000));
+  const expired = now !== null && new Date(session.accessExpiresAt).getTime() <= now;
+  const others = sessions.data?.sessions.filter((s) => !s.current).length;
+
+  return (
+    <section className="card" aria-labelledby="status-title">
+      <div className="card-header">
+        <h2 id="status-title">This session</h2>
+        <span className={`badge ${fresh ? "badge-fresh" : "badge-stale"}`} data-testid="fresh-badge">
+          {fresh ? "Fresh" : "Not fresh"}
+        </span>
+      </div>
+      <p data-testid="fresh-detail">
+        {fresh && minutes !== null ? `fresh for ${minutes} more minute${minutes === 1 ? "" : "s"}` : fresh ? "fresh" : "Sensitive actions will ask for your password."}
+      </p>
+      <dl className="facts">
+        <dt>Access token</dt>
+        <dd data-testid="access-expiry">
+          {now === null ? "…" : expired ? `expired at ${formatTime(session.accessExpiresAt)}; the next request renews it silently` : `expires at ${formatTime(session.accessExpiresAt)} (${relative(session.accessExpiresAt, now)})`}
+        </dd>
+        <dt>Password checked</dt>
+        <dd>{now === null ? "…" : formatDateTime(session.authTime)}</dd>
+        <dt>Session ends</dt>
+        <dd>{now === null ? "…" : formatDateTime(session.refreshExpiresAt)}</dd>
+        <dt>Other devices</dt>
+        <dd>{others === undefined ? "…" : others === 0 ? "none" : `${others} signed in`}</dd>
+      </dl>
+      <FormMessage error={check.error ?? me.error ?? sessions.error} />
+      <button type="button" className="button" onClick={() => void check.run()} aria-disabled={check.pending || undefined} aria-busy={check.pending || undefined}>
+        Check status
+      </button>
+    </section>
+  );
+}

@@ -1,0 +1,48 @@
+import Link from "next/link";
+import { SignOutButton } from "./sign-out-button";
+
+interface Props {
+  email: string;
+  current: "/" | "/account";
+}
+
+/** The signed-in header: a banner landmark holding the one header "Sign out". */
+export function SiteHeader({ email, current }: Props) {
+  const link = (href: Props["current"], label: string) => (
+    <Link href={href} aria-current={current === href ? "page" : undefined}>
+      {label}
+    </Link>
+  );
+  return (
+    <header className="site-header">
+      <div className="site-header-inner">
+        <Link href="/" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Fresh Auth
+        </Link>
+        <nav className="nav" aria-label="Main">
+          {link("/", "Home")}
+          {link("/account", "Account")}
+        </nav>
+        <div className="header-user">
+          <span>{email}</span>
+          <SignOutButton />
+        </div>
+      </div>
+    </header>
+  );
+}
+
+/** The signed-out header of /login and /register. */
+export function PlainHeader() {
+  return (
+    <header className="site-header">
+      <div className="site-header-inner">
+        <Link href="/login" className="brand">
+          <span className="brand-mark" aria-hidden="true" />
+          Fresh Auth
+        </Link>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,28 @@
+import { z } from "zod";
+import { clientAddress } from "@/lib/auth/client-address";
+import { isSecureRequest } from "@/lib/auth/cookies";
+import { AuthError } from "@/lib/auth/errors";
+import { passwordSchema } from "@/lib/auth/password";
+import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
+import { sessionResponse } from "@/lib/auth/respond";
+import { createSession } from "@/lib/auth/sessions";
+import { createUser, emailSchema, nameSchema } from "@/lib/auth/users";
+import { readJson } from "@/lib/http/json";
+import { methods, route } from "@/lib/http/route";
+
+const body = z.strictObject({ email: emailSchema, password: passwordSchema, name: nameSchema.optional() });
+
+export const { GET, POST, PUT, PATCH, DELETE } = methods({
+  POST: route(async (request) => {
+    const input = await readJson(request, body);
+    const address = clientAddress(request);
+    // Probing for taken addresses counts like a failed password per address.
+    await assertAttemptAllowed({ address });
+    const user = await createUser({ email: input.email, password: input.password, name: input.name ?? "" }).catch(async (error) => {
+      if (error instanceof AuthError && error.code === "email_taken") await recordFailedAttempt({ address });
+      throw error;
+    });
+    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "");
+    return sessionResponse(issued, isSecureRequest(request), { user }, 201);
+  }),
+});

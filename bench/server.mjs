@@ -1,0 +1,83 @@
+// Starts the real production server (scripts/start.mjs: build if needed,
+// migrate, serve) on a throwaway SQLite database under .tmp/, and measures the
+// memory of its whole process tree (primary + cluster workers, if any).
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { treeRss } from "./proc.mjs";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The real defaults (bcrypt cost 12) except rate limits, which a load test would trip at once. */
+export const BENCH_ENV = {
+  AUTH_BCRYPT_COST: "12",
+  AUTH_RATE_LIMIT_ACCOUNT: "off",
+  AUTH_RATE_LIMIT_ADDRESS: "off",
+  LOG_LEVEL: "warn",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+export async function startServer({ env = {}, log = () => {} } = {}) {
+  const dir = path.join(ROOT, ".tmp");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `bench-${randomBytes(6).toString("hex")}.db`);
+  const port = await freePort();
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: {
+      ...process.env,
+      ...BENCH_ENV,
+      AUTH_SECRET: randomBytes(48).toString("base64url"),
+      DATABASE_URL: `file:${file}`,
+      PORT: String(port),
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const collect = (chunk) => {
+    output += chunk;
+    for (const line of String(chunk).split("\n")) if (line.startsWith("[start]")) log(line);
+  };
+  child.stdout.on("data", collect);
+  child.stderr.on("data", collect);
+  const url = `http://127.0.0.1:${port}`;
+  // Generous: the first run may have to build (~20 s on this machine).
+  const deadline = Date.now() + 300_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      if ((await fetch(`${url}/api/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    pid: child.pid,
+    output: () => output,
+    rssBytes: () => treeRss(child.pid),
+    async stop() {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    },
+  };
+}

@@ -1,0 +1,47 @@
+// Memory under sustained load: RSS of the server's process tree sampled every
+// few seconds while a realistic mix runs (reads, rotations, logins). "Flat"
+// means no growth trend: the least-squares slope, projected over the window,
+// stays under 5% of the mean RSS.
+import { chainedRefresh, login, me, signIn } from "./scenarios.mjs";
+
+export async function soak(server, { seconds = 60, everySeconds = 5, log = () => {} } = {}) {
+  const { email, sessions } = await signIn(server.url, 3);
+  // Warm-up first, so heap growth from JIT and first-use caches is not
+  // mistaken for a leak.
+  await me(server.url, sessions[0], { duration: 10 });
+  const load = { duration: seconds + everySeconds };
+  const trackers = [
+    me(server.url, sessions[0], { ...load, connections: 6 }),
+    chainedRefresh(server.url, sessions.slice(1), load),
+    login(server.url, email, { ...load, connections: 2 }),
+  ];
+  const samples = [];
+  const started = Date.now();
+  for (let t = 0; t <= seconds; t += everySeconds) {
+    await new Promise((r) => setTimeout(r, Math.max(0, started + t * 1000 - Date.now())));
+    samples.push({ t, rssMB: +(server.rssBytes() / 2 ** 20).toFixed(1) });
+    log(`soak: ${t}s RSS ${samples.at(-1).rssMB} MB`);
+  }
+  trackers.forEach((tracker) => tracker.stop());
+  const [meResult, refreshResult, loginResult] = await Promise.all(trackers);
+  const n = samples.length;
+  const meanT = samples.reduce((s, x) => s + x.t, 0) / n;
+  const meanR = samples.reduce((s, x) => s + x.rssMB, 0) / n;
+  const slope =
+    samples.reduce((s, x) => s + (x.t - meanT) * (x.rssMB - meanR), 0) / samples.reduce((s, x) => s + (x.t - meanT) ** 2, 0);
+  const projected = slope * seconds;
+  return {
+    seconds,
+    samples,
+    slopeMBPerMin: +(slope * 60).toFixed(2),
+    projectedGrowthMB: +projected.toFixed(1),
+    meanMB: +meanR.toFixed(1),
+    flat: projected < 0.05 * meanR,
+    requests: {
+      me: meResult.requests.total,
+      refresh: refreshResult.requests.total,
+      refreshBroken: refreshResult.non2xx + refreshResult.errors,
+      login: loginResult.requests.total,
+    },
+  };
+}

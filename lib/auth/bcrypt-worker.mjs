@@ -1,0 +1,36 @@
+// The bcrypt thread of lib/auth/password.ts. Plain JavaScript on purpose:
+// Next bundles lib/ with Turbopack, so this file is loaded by path at run time
+// (new Worker(<cwd>/lib/auth/bcrypt-worker.mjs)) and never goes through the bundler.
+//
+// A cost-12 hash takes ~250 ms of pure CPU. Run on the request thread it would
+// stall every other request for that long; here it only occupies this thread.
+import { createHmac } from "node:crypto";
+import { parentPort } from "node:worker_threads";
+import bcrypt from "bcryptjs";
+
+/**
+ * bcrypt reads only the first 72 bytes and stops at a NUL byte. Instead of
+ * truncating silently, every password is pre-hashed: HMAC-SHA-256 under a fixed,
+ * public label, base64-encoded (44 ASCII bytes, no NUL). All characters count.
+ * The label (rather than plain SHA-256) means a leaked table of unsalted
+ * SHA-256 password hashes from elsewhere cannot be "shucked" against ours.
+ */
+function prehash(password) {
+  return createHmac("sha256", "fresh-auth/password/v1").update(password.normalize("NFKC")).digest("base64");
+}
+
+// Synchronous calls are right here: this thread exists to do this one job at a
+// time, and bcryptjs's async variants only add yields nobody is waiting for.
+function run(job) {
+  if (job.op === "hash") return bcrypt.hashSync(prehash(job.password), job.cost);
+  if (job.op === "verify") return bcrypt.compareSync(prehash(job.password), job.hash);
+  throw new Error(`unknown bcrypt job "${job.op}"`);
+}
+
+parentPort.on("message", (job) => {
+  try {
+    parentPort.postMessage({ id: job.id, result: run(job) });
+  } catch (error) {
+    parentPort.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
+  }
+});

@@ -1,0 +1,69 @@
+import "server-only";
+import { createHmac, timingSafeEqual } from "node:crypto";
+import { getConfig } from "../config";
+import { AuthError } from "./errors";
+import { getKeys } from "./keys";
+
+export const CSRF_HEADER = "x-csrf-token";
+const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+export function isUnsafeMethod(method: string): boolean {
+  return UNSAFE.has(method.toUpperCase());
+}
+
+/**
+ * The CSRF value is an HMAC of the session id under its own derived key: it
+ * is bound to the session, so a cookie planted by a sibling subdomain or a
+ * man-in-the-middle on http never matches, and the server stores nothing.
+ */
+export async function csrfTokenFor(sessionId: string): Promise<string> {
+  const { current } = await getKeys();
+  return createHmac("sha256", current.csrf).update(sessionId).digest("base64url");
+}
+
+/** Accepts values made with any key still trusted, so rotation signs nobody out. */
+export async function assertCsrfToken(request: Request, sessionId: string): Promise<void> {
+  const sent = request.headers.get(CSRF_HEADER);
+  if (!sent) throw new AuthError("csrf_failed", { description: "The X-CSRF-Token header is missing." });
+  const { byKid } = await getKeys();
+  const given = Buffer.from(sent);
+  for (const set of byKid.values()) {
+    const expected = Buffer.from(createHmac("sha256", set.csrf).update(sessionId).digest("base64url"));
+    if (expected.length === given.length && timingSafeEqual(expected, given)) return;
+  }
+  throw new AuthError("csrf_failed", { description: "The X-CSRF-Token header does not match this session." });
+}
+
+/**
+ * Browsers say where a request comes from. Any unsafe request that a browser
+ * marks as cross-site (or opaque: `Origin: null` from sandboxes, data: URLs,
+ * some redirects) is refused, login and register included, which stops login
+ * CSRF. Clients that send neither header (curl, servers) carry no ambient
+ * browser credentials and are judged by the CSRF token alone.
+ */
+export function assertSameOrigin(request: Request): void {
+  const site = request.headers.get("sec-fetch-site");
+  if (site !== null && site !== "same-origin" && site !== "none") {
+    throw new AuthError("csrf_failed", { description: "Cross-site requests are not allowed." });
+  }
+  const origin = request.headers.get("origin");
+  if (origin === null) return;
+  if (origin === "null" || !sameOrigin(origin, request)) {
+    throw new AuthError("csrf_failed", { description: "The request's Origin is not this application." });
+  }
+}
+
+function sameOrigin(origin: string, request: Request): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    return false;
+  }
+  const { APP_URL } = getConfig();
+  if (APP_URL) return parsed.origin === APP_URL;
+  // Without APP_URL the Host the browser addressed is the app's own: a
+  // cross-site page cannot make the browser send our Host with its Origin.
+  const host = request.headers.get("host") ?? new URL(request.url).host;
+  return parsed.host === host;
+}

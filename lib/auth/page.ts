@@ -1,0 +1,66 @@
+import "server-only";
+import { cookies } from "next/headers";
+import { redirect } from "next/navigation";
+import { cookieNames } from "./cookies";
+import { AuthError } from "./errors";
+import { loadLiveSession } from "./guard";
+import { sessionViewFromClaims } from "./session-view";
+import type { SessionView } from "./sessions";
+import { verifyToken } from "./tokens";
+import type { PublicUser } from "./users";
+
+export type PageUser = PublicUser;
+export type PageSessionInfo = SessionView;
+export interface PageSession {
+  user: PageUser;
+  session: PageSessionInfo;
+}
+
+type PageAuth = { status: "signed-in"; value: PageSession } | { status: "expired" } | { status: "signed-out" };
+
+/**
+ * Server components cannot see the request's scheme, so the https (prefixed)
+ * name is tried first. A planted plain cookie gains nothing: the token inside
+ * must still carry our signature.
+ */
+async function readAccessCookie(): Promise<string | undefined> {
+  const jar = await cookies();
+  return jar.get(cookieNames(true).access)?.value ?? jar.get(cookieNames(false).access)?.value;
+}
+
+/**
+ * Server components check the session themselves, exactly as route handlers
+ * do (proxy.ts is only a routing hint): signature, expiry, and a live session
+ * row, so a revoked session never renders a signed-in page.
+ */
+async function readPageAuth(): Promise<PageAuth> {
+  const token = await readAccessCookie();
+  if (!token) return { status: "signed-out" };
+  try {
+    const claims = await verifyToken(token, "access");
+    const { user, expiresAt } = await loadLiveSession(claims);
+    return { status: "signed-in", value: { user, session: sessionViewFromClaims(claims, expiresAt) } };
+  } catch (error) {
+    if (error instanceof AuthError && error.code === "token_expired") return { status: "expired" };
+    if (error instanceof AuthError) return { status: "signed-out" };
+    throw error;
+  }
+}
+
+/** For /login and /register: null unless signed in with a valid access token. */
+export async function getPageSession(): Promise<PageSession | null> {
+  const auth = await readPageAuth();
+  return auth.status === "signed-in" ? auth.value : null;
+}
+
+/**
+ * For signed-in pages. An expired access token goes through the refresh
+ * hand-off (/api/auth/resume) and comes straight back; no session at all goes
+ * to the login form, which returns to `nextPath` afterwards.
+ */
+export async function requirePageSession(nextPath: string): Promise<PageSession> {
+  const auth = await readPageAuth();
+  if (auth.status === "signed-in") return auth.value;
+  const next = encodeURIComponent(nextPath);
+  redirect(auth.status === "expired" ? `/api/auth/resume?next=${next}` : `/login?next=${next}`);
+}

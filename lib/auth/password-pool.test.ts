@@ -1,0 +1,47 @@
+// The bcrypt worker pool (lib/auth/password.ts + bcrypt-worker.mjs): same
+// scheme as hashing on the request thread, correct under concurrency, and the
+// event loop stays free. The scheme's own rules are in password.test.ts;
+// throughput figures live in bench/, never in unit tests.
+import assert from "node:assert/strict";
+import { createHmac } from "node:crypto";
+import { before, test } from "node:test";
+import bcrypt from "bcryptjs";
+import { setTestEnv } from "../test-utils";
+
+setTestEnv({ AUTH_BCRYPT_COST: "4" });
+
+let password: typeof import("./password");
+
+before(async () => {
+  password = await import("./password");
+});
+
+/** The scheme as it ran in-thread before the pool: HMAC pre-hash of the NFKC form. */
+const prehash = (p: string) => createHmac("sha256", "fresh-auth/password/v1").update(p.normalize("NFKC")).digest("base64");
+
+test("hashes made on the request thread verify in the pool, and the reverse", async () => {
+  const secret = "cafe\u0301 with a tail well past bcrypt's seventy-two byte limit, all of it counted";
+  const legacy = bcrypt.hashSync(prehash(secret), 4);
+  assert.equal(await password.verifyPassword(secret.normalize("NFC"), legacy), true);
+  assert.equal(await password.verifyPassword(`${secret}!`, legacy), false);
+  assert.equal(bcrypt.compareSync(prehash(secret), await password.hashPassword(secret)), true);
+});
+
+test("concurrent checks queue and each settles with its own answer", async () => {
+  const hash = await password.hashPassword("concurrent password");
+  const guesses = Array.from({ length: 16 }, (_, i) => (i % 3 === 0 ? "concurrent password" : `wrong ${i}`));
+  const results = await Promise.all(guesses.map((guess) => password.verifyPassword(guess, hash)));
+  assert.deepEqual(results, guesses.map((guess) => guess === "concurrent password"));
+});
+
+test("the event loop keeps turning while the pool hashes", async () => {
+  let ticks = 0;
+  const timer = setInterval(() => ticks++, 1);
+  const started = performance.now();
+  await Promise.all(Array.from({ length: 60 }, () => password.hashPassword("keep the loop free")));
+  clearInterval(timer);
+  const elapsed = performance.now() - started;
+  // On the request thread the hashes would hold the loop for their whole
+  // duration and the timer would not fire until they were done.
+  assert.ok(elapsed < 20 || ticks >= 3, `only ${ticks} timer ticks in ${elapsed.toFixed(0)} ms`);
+});

@@ -1,0 +1,169 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { getConfig } from "../config";
+import { getDb } from "../db";
+import { csrfTokenFor } from "./csrf";
+import { AuthError } from "./errors";
+import { signAccessToken, signRefreshToken, type RefreshClaims } from "./tokens";
+
+/** The `session` object of the API: what the browser may know about its tokens. */
+export interface SessionView {
+  id: string;
+  fresh: boolean;
+  freshUntil: string | null;
+  accessExpiresAt: string;
+  refreshExpiresAt: string;
+  authTime: string;
+}
+
+export interface IssuedSession {
+  view: SessionView;
+  access: string;
+  /** Absent when the refresh token stays as it is (fresh-login). */
+  refresh?: string;
+  csrf: string;
+  /** Remaining absolute life: the cookies' Max-Age. */
+  maxAgeSeconds: number;
+}
+
+interface SessionRow {
+  id: string;
+  userId: string;
+  expiresAt: Date;
+  authTime: Date;
+  currentJti: string;
+}
+
+const SESSION_SELECT = { id: true, userId: true, expiresAt: true, authTime: true, currentJti: true } as const;
+
+/** Signs the token pair for a session row; `fresh` only right after a password check. */
+async function issue(session: SessionRow, options: { fresh: boolean; refresh: boolean }): Promise<IssuedSession> {
+  const { AUTH_ACCESS_TTL, AUTH_FRESH_TTL } = getConfig();
+  const now = Date.now();
+  const accessExpiresAt = new Date(Math.min(now + AUTH_ACCESS_TTL * 1000, session.expiresAt.getTime()));
+  const freshUntil = options.fresh ? new Date(session.authTime.getTime() + AUTH_FRESH_TTL * 1000) : null;
+  const [access, refresh, csrf] = await Promise.all([
+    signAccessToken({ userId: session.userId, sessionId: session.id, fresh: options.fresh, authTime: session.authTime, expiresAt: accessExpiresAt }),
+    options.refresh
+      ? signRefreshToken({ userId: session.userId, sessionId: session.id, jti: session.currentJti, expiresAt: session.expiresAt })
+      : undefined,
+    csrfTokenFor(session.id),
+  ]);
+  return {
+    view: {
+      id: session.id,
+      fresh: options.fresh,
+      freshUntil: freshUntil?.toISOString() ?? null,
+      accessExpiresAt: accessExpiresAt.toISOString(),
+      refreshExpiresAt: session.expiresAt.toISOString(),
+      authTime: session.authTime.toISOString(),
+    },
+    access,
+    refresh,
+    csrf,
+    maxAgeSeconds: (session.expiresAt.getTime() - now) / 1000,
+  };
+}
+
+/** A new sign-in: a new refresh family, and a fresh access token. */
+export async function createSession(userId: string, userAgent: string): Promise<IssuedSession> {
+  const now = new Date();
+  const session = await getDb().session.create({
+    data: {
+      id: randomUUID(),
+      userId,
+      createdAt: now,
+      lastUsedAt: now,
+      authTime: now,
+      expiresAt: new Date(now.getTime() + getConfig().AUTH_REFRESH_TTL * 1000),
+      currentJti: randomUUID(),
+      userAgent: userAgent.slice(0, 300),
+    },
+    select: SESSION_SELECT,
+  });
+  return issue(session, { fresh: true, refresh: true });
+}
+
+/**
+ * Refresh-token rotation with reuse detection (RFC 9700 §4.14.2).
+ *
+ * - The current token: swapped for a new one with a compare-and-set on
+ *   `currentJti`, so of N simultaneous uses exactly one rotates.
+ * - The parent, within AUTH_REFRESH_REUSE_GRACE of its rotation: a lost
+ *   response or a second tab, not theft. It gets the CURRENT token re-issued
+ *   (not a new child), so the family never forks.
+ * - Anything else (an older token, or the parent after the grace) means a
+ *   copy is in someone else's hands: the whole session is revoked, signing out
+ *   both the thief and the victim.
+ */
+export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedSession> {
+  const db = getDb();
+  const now = new Date();
+  const newJti = randomUUID();
+  const rotated = await db.session.updateMany({
+    where: { id: claims.sid, userId: claims.sub, currentJti: claims.jti, revokedAt: null, expiresAt: { gt: now } },
+    data: { currentJti: newJti, parentJti: claims.jti, rotatedAt: now, lastUsedAt: now },
+  });
+  const session = await db.session.findUnique({
+    where: { id: claims.sid },
+    select: { ...SESSION_SELECT, parentJti: true, rotatedAt: true, revokedAt: true },
+  });
+  if (!session || session.userId !== claims.sub || session.revokedAt || session.expiresAt <= now) {
+    throw new AuthError("token_revoked");
+  }
+  if (rotated.count === 1) return issue(session, { fresh: false, refresh: true });
+
+  const graceMs = getConfig().AUTH_REFRESH_REUSE_GRACE * 1000;
+  const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= graceMs;
+  if (session.parentJti === claims.jti && withinGrace) return issue(session, { fresh: false, refresh: true });
+
+  await revokeSession(session.id, "refresh_token_reuse");
+  throw new AuthError("token_revoked", { description: "This refresh token was already used. The session has been ended for safety." });
+}
+
+/** After a password check on an existing session: a fresh access token, same refresh token. */
+export async function refreshFreshness(sessionId: string): Promise<IssuedSession> {
+  const now = new Date();
+  const session = await getDb().session.update({
+    where: { id: sessionId },
+    data: { authTime: now, lastUsedAt: now },
+    select: SESSION_SELECT,
+  });
+  return issue(session, { fresh: true, refresh: false });
+}
+
+export async function revokeSession(sessionId: string, reason: string): Promise<void> {
+  await getDb().session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+}
+
+export async function revokeOtherSessions(userId: string, keepSessionId: string, reason: string): Promise<number> {
+  const { count } = await getDb().session.updateMany({
+    where: { userId, id: { not: keepSessionId }, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: reason },
+  });
+  return count;
+}
+
+export async function listSessions(userId: string, currentSessionId: string) {
+  const rows = await getDb().session.findMany({
+    where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
+    select: { id: true, createdAt: true, lastUsedAt: true, userAgent: true },
+    orderBy: { lastUsedAt: "desc" },
+  });
+  return rows.map((row) => ({
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    lastUsedAt: row.lastUsedAt.toISOString(),
+    userAgent: row.userAgent,
+    current: row.id === currentSessionId,
+  }));
+}
+
+/** Revokes one of the user's own live sessions; false when there is none by that id. */
+export async function revokeUserSession(userId: string, sessionId: string, reason: string): Promise<boolean> {
+  const { count } = await getDb().session.updateMany({
+    where: { id: sessionId, userId, revokedAt: null },
+    data: { revokedAt: new Date(), revokedReason: reason },
+  });
+  return count === 1;
+}

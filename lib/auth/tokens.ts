@@ -1,0 +1,110 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
+import { z } from "zod";
+import { AuthError } from "./errors";
+import { getKeys } from "./keys";
+
+export type TokenType = "access" | "refresh";
+
+const ISSUER = "fresh-auth";
+const AUDIENCE = "fresh-auth";
+const ALGORITHMS = ["HS256"]; // explicit allow-list: never "none", never asymmetric confusion
+const TYP: Record<TokenType, string> = { access: "at+jwt", refresh: "rt+jwt" };
+// Anything beyond these (jku, jwk, x5u, x5c, crit…) asks the verifier to trust
+// something the token itself supplies: refuse rather than ignore.
+const ALLOWED_HEADERS = new Set(["alg", "typ", "kid"]);
+const CLOCK_SKEW_SECONDS = 5;
+
+const base = {
+  sub: z.string().min(1).max(64),
+  sid: z.string().min(1).max(64),
+  jti: z.string().min(1).max(64),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  iss: z.literal(ISSUER),
+  aud: z.literal(AUDIENCE),
+};
+const accessClaims = z.object({ ...base, type: z.literal("access"), fresh: z.boolean(), auth_time: z.number().int() });
+const refreshClaims = z.object({ ...base, type: z.literal("refresh") });
+
+export type AccessClaims = z.infer<typeof accessClaims>;
+export type RefreshClaims = z.infer<typeof refreshClaims>;
+type ClaimsOf<T extends TokenType> = T extends "access" ? AccessClaims : RefreshClaims;
+
+const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
+
+async function sign(type: TokenType, claims: JWTPayload & { sub: string; jti: string }, expiresAt: Date) {
+  const { current } = await getKeys();
+  return new SignJWT({ ...claims, type })
+    .setProtectedHeader({ alg: "HS256", typ: TYP[type], kid: current.kid })
+    .setIssuer(ISSUER)
+    .setAudience(AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(seconds(expiresAt))
+    .sign(current[type]);
+}
+
+export function signAccessToken(input: {
+  userId: string;
+  sessionId: string;
+  fresh: boolean;
+  authTime: Date;
+  expiresAt: Date;
+}): Promise<string> {
+  return sign(
+    "access",
+    { sub: input.userId, sid: input.sessionId, jti: randomUUID(), fresh: input.fresh, auth_time: seconds(input.authTime) },
+    input.expiresAt,
+  );
+}
+
+/** The jti is the session's current refresh id; re-issuing keeps it. */
+export function signRefreshToken(input: { userId: string; sessionId: string; jti: string; expiresAt: Date }): Promise<string> {
+  return sign("refresh", { sub: input.userId, sid: input.sessionId, jti: input.jti }, input.expiresAt);
+}
+
+/**
+ * Verifies signature, algorithm, header, issuer, audience, type and claims.
+ * Expired tokens throw `token_expired`, unless `allowExpired` (logout only
+ * needs to know which session to end), in which case the verified claims are
+ * returned. Anything else wrong is `invalid_token`, never a 5xx.
+ */
+export async function verifyToken<T extends TokenType>(
+  token: string,
+  type: T,
+  options: { allowExpired?: boolean } = {},
+): Promise<ClaimsOf<T>> {
+  const { byKid } = await getKeys();
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(
+      token,
+      (header: JWTHeaderParameters) => {
+        const set = typeof header.kid === "string" ? byKid.get(header.kid) : undefined;
+        if (!set || Object.keys(header).some((k) => !ALLOWED_HEADERS.has(k))) throw new AuthError("invalid_token");
+        return set[type];
+      },
+      { algorithms: ALGORITHMS, issuer: ISSUER, audience: AUDIENCE, typ: TYP[type], requiredClaims: ["exp", "iat", "sub", "jti"] },
+    ));
+  } catch (error) {
+    // jose checks the signature before the claims, so an expired error means
+    // the token is genuine and merely old.
+    if (error instanceof errors.JWTExpired) {
+      if (!options.allowExpired) throw new AuthError("token_expired");
+      payload = error.payload;
+    } else {
+      throw new AuthError("invalid_token");
+    }
+  }
+  const schema = type === "access" ? accessClaims : refreshClaims;
+  const parsed = schema.safeParse(payload);
+  const now = Math.floor(Date.now() / 1000);
+  if (!parsed.success || parsed.data.iat > now + CLOCK_SKEW_SECONDS || (payload.nbf ?? 0) > now + CLOCK_SKEW_SECONDS) {
+    throw new AuthError("invalid_token");
+  }
+  if (type === "access" && (parsed.data as AccessClaims).auth_time > now + CLOCK_SKEW_SECONDS) {
+    throw new AuthError("invalid_token");
+  }
+  return parsed.data as ClaimsOf<T>;
+}

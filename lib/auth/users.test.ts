@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { setTestEnv } from "../test-utils";
+
+setTestEnv();
+
+let users: typeof import("./users");
+
+before(async () => {
+  users = await import("./users");
+});
+
+describe("normalizeEmail", () => {
+  test("trims, NFC-normalises and lower-cases", () => {
+    assert.equal(users.normalizeEmail("  Ann@Example.COM \n"), "ann@example.com");
+    assert.equal(users.normalizeEmail("JOSE\u0301@example.com"), "jos\u00e9@example.com");
+    assert.equal(users.normalizeEmail("jos\u00e9@example.com"), users.normalizeEmail("jose\u0301@EXAMPLE.com"));
+  });
+});
+
+describe("emailSchema", () => {
+  const parse = (value: unknown) => users.emailSchema.safeParse(value);
+
+  test("valid addresses come out normalised", () => {
+    assert.deepEqual(parse(" Ann.Lee+tag@Example.COM ").data, "ann.lee+tag@example.com");
+    assert.deepEqual(parse("bob@sub.example.org").data, "bob@sub.example.org");
+  });
+
+  test("one address, one spelling: case and surrounding space do not make a second account", () => {
+    const spellings = ["ann@example.com", "ANN@EXAMPLE.COM", " Ann@Example.com", "ann@example.com\t"];
+    const results = new Set(spellings.map((s) => parse(s).data));
+    assert.deepEqual([...results], ["ann@example.com"]);
+  });
+
+  test('composed and decomposed "é" are one address, and it is accepted', () => {
+    // The design NFC-normalises e-mails so that the two spellings of "é"
+    // cannot become two accounts; that only means something if such
+    // addresses are accepted at all.
+    const composed = parse("Jos\u00e9@example.com");
+    const decomposed = parse("Jose\u0301@example.com");
+    assert.equal(composed.success, true, "an address with a non-ASCII local part is refused");
+    assert.equal(decomposed.success, true);
+    assert.equal(composed.data, decomposed.data);
+    assert.equal(composed.data, "jos\u00e9@example.com");
+  });
+
+  test("invalid addresses are refused", () => {
+    const invalid = ["", "   ", "ann", "ann@", "@example.com", "ann@@example.com", "ann example@example.com", "ann@example", "<ann@example.com>", "ann@example.com, bob@example.com"];
+    for (const value of invalid) assert.equal(parse(value).success, false, JSON.stringify(value));
+  });
+
+  test("non-strings and over-long addresses are refused", () => {
+    for (const value of [undefined, null, 42, ["ann@example.com"], { email: "ann@example.com" }]) {
+      assert.equal(parse(value).success, false, JSON.stringify(value));
+    }
+    assert.equal(parse(`${"a".repeat(310)}@example.com`).success, false);
+  });
+});

@@ -1,0 +1,98 @@
+import type { ClientEnv } from "./api";
+import { recordSessionEvent } from "./timeline";
+
+const LOCK_NAME = "fresh-auth:refresh";
+const GENERATION_KEY = "fresh-auth:refresh-generation";
+const LEASE_KEY = "fresh-auth:refresh-lease";
+// Past this, a tab waiting for the lock stops waiting and refreshes anyway:
+// a frozen or crashed holder must never wedge every other tab.
+const LOCK_WAIT_MS = 20_000;
+const LEASE_MS = 16_000;
+
+/** Over https the cookie carries the `__Host-` prefix; over http (dev, tests) it does not. */
+export function readCsrfCookie(cookieString: string): string | undefined {
+  const match = /(?:^|;\s*)(?:__Host-)?csrf_token=([^;]*)/.exec(cookieString);
+  return match ? decodeURIComponent(match[1]) : undefined;
+}
+
+function storage(): Storage | null {
+  try {
+    return typeof localStorage === "undefined" ? null : localStorage;
+  } catch {
+    return null; // Blocked storage (privacy settings) throws on access.
+  }
+}
+
+/** Shared through localStorage so every tab sees every refresh; memory when storage is blocked. */
+function createGeneration() {
+  let memory = 0;
+  return {
+    read(): number {
+      const stored = Number(storage()?.getItem(GENERATION_KEY) ?? 0);
+      return Math.max(memory, Number.isFinite(stored) ? stored : 0);
+    },
+    bump(): void {
+      memory = this.read() + 1;
+      storage()?.setItem(GENERATION_KEY, String(memory));
+    },
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Fallback where Web Locks are missing: a lease in localStorage. Not atomic,
+ * so two tabs can rarely both win; the server's refresh-reuse grace turns that
+ * race into two successful answers instead of a sign-out.
+ */
+async function withLease<T>(task: () => Promise<T>): Promise<T> {
+  const store = storage();
+  const me = Math.random().toString(36).slice(2);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  while (store && Date.now() < deadline) {
+    const [owner, until] = (store.getItem(LEASE_KEY) ?? "").split(":");
+    if (!owner || Number(until) < Date.now()) {
+      store.setItem(LEASE_KEY, `${me}:${Date.now() + LEASE_MS}`);
+      await sleep(20);
+      if (store.getItem(LEASE_KEY)?.startsWith(`${me}:`)) break;
+    }
+    await sleep(50);
+  }
+  try {
+    return await task();
+  } finally {
+    if (store?.getItem(LEASE_KEY)?.startsWith(`${me}:`)) store.removeItem(LEASE_KEY);
+  }
+}
+
+/**
+ * Web Locks release when the callback settles or the tab goes away, so a hot
+ * reload or a StrictMode double mount cannot leave the lock held; the refresh
+ * itself has a timeout, so the callback always settles.
+ */
+async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  if (!locks) return withLease(task);
+  try {
+    return await locks.request(LOCK_NAME, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, task);
+  } catch (error) {
+    if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) return task();
+    throw error;
+  }
+}
+
+/** The real browser, touched lazily: this module is also evaluated during server rendering. */
+export function browserEnv(): ClientEnv {
+  return {
+    fetch: (input, init) => globalThis.fetch(input, init),
+    readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie)),
+    withRefreshLock,
+    generation: createGeneration(),
+    goToLogin: () => {
+      const next = window.location.pathname + window.location.search;
+      window.location.assign(`/login?next=${encodeURIComponent(next)}`);
+    },
+    notify: recordSessionEvent,
+    now: () => new Date(),
+  };
+}

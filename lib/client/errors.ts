@@ -1,0 +1,79 @@
+import { isErrorCode, type ErrorBody, type ErrorCode } from "../shared/error-codes";
+
+/** Codes the browser adds to the server's list: things that happen on this side of the wire. */
+export type ClientErrorCode = ErrorCode | "network_error" | "reauth_cancelled" | "session_ended";
+
+/** Base of every error the fetch wrapper throws, so a page needs one `instanceof`. */
+export class ClientError extends Error {
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The server's error, rebuilt from its JSON body `{error, description, fields?, maxAge?}`. */
+export class ApiError extends ClientError {
+  declare readonly code: ErrorCode;
+  constructor(
+    code: ErrorCode,
+    readonly status: number,
+    readonly description: string,
+    readonly fields?: Record<string, string>,
+    readonly maxAge?: number,
+    /** Seconds from the `Retry-After` header (429, 503). */
+    readonly retryAfter?: number,
+  ) {
+    super(code, description);
+  }
+}
+
+/** The request never got an answer. The session may be perfectly alive: never a sign-out. */
+export class NetworkError extends ClientError {
+  constructor(readonly cause?: unknown) {
+    super("network_error", "The server could not be reached.");
+  }
+}
+
+/** The user pressed Cancel (or Escape) in the "Confirm your password" dialog. */
+export class ReauthCancelledError extends ClientError {
+  constructor() {
+    super("reauth_cancelled", "The password check was cancelled.");
+  }
+}
+
+/** The refresh was refused: the browser is on its way to /login. */
+export class SessionEndedError extends ClientError {
+  constructor() {
+    super("session_ended", "Your session has ended.");
+  }
+}
+
+function statusFallback(status: number): ErrorCode {
+  if (status === 503 || status === 502 || status === 504) return "service_unavailable";
+  if (status === 404) return "not_found";
+  return "internal_error";
+}
+
+/**
+ * Rebuilds the typed error from a failed response. A body that is not ours
+ * (a proxy's HTML 502, say) still becomes an ApiError with a code from the
+ * shared list, so pages never branch on raw statuses.
+ */
+export async function errorFromResponse(response: Response): Promise<ApiError> {
+  let body: Partial<ErrorBody> = {};
+  try {
+    body = (await response.json()) as Partial<ErrorBody>;
+  } catch {
+    // Not JSON: fall through to the status-based code.
+  }
+  const code = isErrorCode(body.error) ? body.error : statusFallback(response.status);
+  const description = typeof body.description === "string" ? body.description : `Request failed (${response.status}).`;
+  const fields = body.fields && typeof body.fields === "object" ? body.fields : undefined;
+  const maxAge = typeof body.maxAge === "number" ? body.maxAge : undefined;
+  const retryHeader = Number(response.headers.get("retry-after"));
+  const retryAfter = Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : undefined;
+  return new ApiError(code, response.status, description, fields, maxAge, retryAfter);
+}

@@ -1,0 +1,115 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { ReauthCancelledError, SessionEndedError } from "./errors";
+import { api } from "./index";
+import { describeError } from "./messages";
+
+type Waiter = { resolve: () => void; reject: (error: Error) => void };
+
+/**
+ * The one "Confirm your password" dialog. It registers itself as the
+ * wrapper's re-login hook, so any request that meets `fresh_token_required`
+ * parks here; the page underneath is never navigated or remounted, so what
+ * the user typed is still there when the request is replayed.
+ */
+export function ReauthDialog() {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const input = useRef<HTMLInputElement>(null);
+  const waiter = useRef<Waiter | null>(null);
+  const returnFocus = useRef<HTMLElement | null>(null);
+  const [open, setOpen] = useState(false);
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const id = useId();
+
+  useEffect(
+    () =>
+      api.setReauthHandler(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            waiter.current = { resolve, reject };
+            returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+            setError(null);
+            setOpen(true);
+          }),
+      ),
+    [],
+  );
+
+  useEffect(() => {
+    const element = dialog.current;
+    if (!element) return;
+    if (open && !element.open) {
+      element.showModal();
+      input.current?.focus();
+    } else if (!open && element.open) {
+      element.close();
+    }
+  }, [open]);
+
+  function finish(outcome: "confirmed" | Error) {
+    const current = waiter.current;
+    waiter.current = null;
+    setOpen(false);
+    setPending(false);
+    if (input.current) input.current.value = "";
+    returnFocus.current?.focus();
+    if (outcome === "confirmed") current?.resolve();
+    else current?.reject(outcome);
+  }
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (pending) return;
+    setPending(true);
+    setError(null);
+    try {
+      await api.freshLogin(input.current?.value ?? "");
+      finish("confirmed");
+    } catch (caught) {
+      // The session itself is gone: the wrapper is already leaving for /login.
+      if (caught instanceof SessionEndedError) return finish(caught);
+      setPending(false);
+      setError(describeError(caught));
+      input.current?.select();
+    }
+  }
+
+  return (
+    <dialog
+      ref={dialog}
+      className="dialog"
+      aria-labelledby={`${id}-title`}
+      aria-describedby={`${id}-text`}
+      onCancel={(event) => {
+        event.preventDefault(); // Escape: close through the same path as Cancel.
+        finish(new ReauthCancelledError());
+      }}
+    >
+      <form onSubmit={onSubmit} noValidate>
+        <h2 id={`${id}-title`}>Confirm your password</h2>
+        <p id={`${id}-text`} className="muted">
+          This action needs a recent password check. Your request will continue as soon as you confirm.
+        </p>
+        <div className="field">
+          <label htmlFor={`${id}-password`}>Password</label>
+          <input ref={input} id={`${id}-password`} name="password" type="password" autoComplete="current-password" required aria-invalid={error ? true : undefined} />
+        </div>
+        {error && (
+          <p role="alert" className="notice notice-error">
+            {error}
+          </p>
+        )}
+        <div className="actions">
+          <button type="submit" className="button button-primary" aria-disabled={pending || undefined} aria-busy={pending || undefined}>
+            Confirm
+          </button>
+          <button type="button" className="button" onClick={() => finish(new ReauthCancelledError())}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

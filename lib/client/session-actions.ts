@@ -1,0 +1,24 @@
+import { api } from "./index";
+import { recordSessionEvent } from "./timeline";
+import type { SessionInfo, User } from "./types";
+
+type SignedIn = { user: User; session: SessionInfo };
+
+/** Login and register need no CSRF token (there is no session yet); the server checks Origin. */
+export async function signIn(email: string, password: string): Promise<SignedIn> {
+  const result = await api.post<SignedIn>("/api/auth/login", { email, password }, { auth: "public" });
+  recordSessionEvent({ kind: "signed-in", at: new Date().toISOString(), session: result.session });
+  return result;
+}
+
+export async function register(input: { name: string; email: string; password: string }): Promise<SignedIn> {
+  const result = await api.post<SignedIn>("/api/auth/register", input, { auth: "public" });
+  recordSessionEvent({ kind: "signed-in", at: new Date().toISOString(), session: result.session });
+  return result;
+}
+
+/** The server accepts an expired access token here, so no refresh is ever needed to leave. */
+export async function signOut(): Promise<void> {
+  await api.post("/api/auth/logout", undefined, { auth: "public" });
+  recordSessionEvent({ kind: "signed-out", at: new Date().toISOString() });
+}

@@ -1,0 +1,84 @@
+import type { SessionEvent } from "./types";
+
+/**
+ * The home page's "what happened to this session" list. It lives entirely in
+ * the browser: the wrapper reports what it did (sign-in, silent refresh,
+ * password re-check) and every open tab sees it through the `storage` event.
+ * Only kinds and times are stored, never a token.
+ */
+const KEY = "fresh-auth:timeline";
+const MAX_EVENTS = 12;
+
+export interface TimelineEntry {
+  kind: SessionEvent["kind"];
+  at: string;
+}
+
+interface Stored {
+  sessionId: string | null;
+  events: TimelineEntry[];
+}
+
+const EMPTY: Stored = { sessionId: null, events: [] };
+const listeners = new Set<() => void>();
+let cachedRaw: string | null = null;
+let cached: Stored = EMPTY;
+
+function read(): Stored {
+  let raw: string | null = null;
+  try {
+    raw = typeof localStorage === "undefined" ? null : localStorage.getItem(KEY);
+  } catch {
+    return cached;
+  }
+  if (raw === cachedRaw) return cached;
+  cachedRaw = raw;
+  try {
+    const parsed = raw ? (JSON.parse(raw) as Stored) : EMPTY;
+    cached = Array.isArray(parsed.events) ? parsed : EMPTY;
+  } catch {
+    cached = EMPTY;
+  }
+  return cached;
+}
+
+function write(value: Stored): void {
+  try {
+    localStorage.setItem(KEY, JSON.stringify(value));
+  } catch {
+    cached = value; // Storage blocked: keep this tab's view at least.
+    cachedRaw = null;
+  }
+  listeners.forEach((listener) => listener());
+}
+
+export function recordSessionEvent(event: SessionEvent): void {
+  if (typeof window === "undefined") return;
+  const current = read();
+  if (event.kind === "signed-out") return write(EMPTY);
+  const sessionId = event.session?.id ?? current.sessionId;
+  // A new sign-in starts a new story; so does an event from a different session.
+  const events = event.kind === "signed-in" || sessionId !== current.sessionId ? [] : current.events;
+  write({ sessionId, events: [...events, { kind: event.kind, at: event.at }].slice(-MAX_EVENTS) });
+}
+
+/** For useSyncExternalStore. */
+export function subscribeTimeline(listener: () => void): () => void {
+  listeners.add(listener);
+  const onStorage = (event: StorageEvent) => {
+    if (event.key === KEY || event.key === null) listener();
+  };
+  window.addEventListener("storage", onStorage);
+  return () => {
+    listeners.delete(listener);
+    window.removeEventListener("storage", onStorage);
+  };
+}
+
+export function timelineSnapshot(): Stored {
+  return read();
+}
+
+export function serverTimelineSnapshot(): Stored {
+  return EMPTY;
+}

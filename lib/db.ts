@@ -1,0 +1,49 @@
+import "server-only";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { getConfig } from "./config";
+import { PrismaClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+
+/**
+ * The one Prisma client, and the one place that chooses the database.
+ *
+ * Prisma 7 generates provider-specific code, so both clients are generated
+ * (scripts/generate.mjs) and DATABASE_URL picks one here. Their model APIs are
+ * identical, so the rest of the app sees a single `Database` type and never
+ * asks which provider it runs on.
+ */
+export type Database = PrismaClient;
+
+export type Provider = "sqlite" | "postgresql";
+
+export function providerOf(url: string): Provider {
+  return /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
+}
+
+function createClient(): Database {
+  const { DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_TIMEOUT } = getConfig();
+  if (providerOf(DATABASE_URL) === "postgresql") {
+    const adapter = new PrismaPg({
+      connectionString: DATABASE_URL,
+      max: DATABASE_POOL_SIZE,
+      // A full pool or an unreachable server must fail fast (→ 503), not hang.
+      connectionTimeoutMillis: DATABASE_TIMEOUT * 1000,
+      query_timeout: DATABASE_TIMEOUT * 1000,
+    });
+    return new PostgresClient({ adapter }) as unknown as Database;
+  }
+  const file = DATABASE_URL.replace(/^file:/, "");
+  // `timeout` is SQLite's busy timeout: writers wait for the lock instead of
+  // failing with "database is locked" when requests overlap.
+  const adapter = new PrismaBetterSqlite3({ url: file, timeout: DATABASE_TIMEOUT * 1000 });
+  return new PrismaClient({ adapter });
+}
+
+const globalForDb = globalThis as unknown as { freshAuthDb?: Database };
+
+/** Lazily created so `next build` never opens a database. */
+export function getDb(): Database {
+  globalForDb.freshAuthDb ??= createClient();
+  return globalForDb.freshAuthDb;
+}

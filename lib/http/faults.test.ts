@@ -1,0 +1,96 @@
+import assert from "node:assert/strict";
+import { before, describe, test } from "node:test";
+import { setTestEnv } from "../test-utils";
+
+setTestEnv({ LOG_LEVEL: "silent" });
+
+let faults: typeof import("./faults");
+let errors: typeof import("../auth/errors");
+
+before(async () => {
+  errors = await import("../auth/errors");
+  faults = await import("./faults");
+});
+
+async function read(response: Response) {
+  const text = await response.text();
+  return { status: response.status, text, body: JSON.parse(text) as Record<string, unknown> };
+}
+
+describe("errorResponse", () => {
+  test("a plain Error is 500 internal_error with no message or stack", async () => {
+    const error = new Error("password=hunter2 at /srv/app/lib/secret.ts:12");
+    const response = faults.errorResponse(error);
+    const { status, text, body } = await read(response);
+    assert.equal(status, 500);
+    assert.deepEqual(Object.keys(body).sort(), ["description", "error"]);
+    assert.equal(body.error, "internal_error");
+    for (const leak of ["hunter2", "/srv/app", "secret.ts", "at ", error.stack!.split("\n")[1].trim()]) {
+      assert.ok(!text.includes(leak), `response leaks ${JSON.stringify(leak)}`);
+    }
+    assert.equal(response.headers.get("cache-control"), "no-store");
+    assert.equal(response.headers.get("content-type"), "application/json");
+    assert.equal(response.headers.get("www-authenticate"), null);
+  });
+
+  test("things thrown that are not Errors are 500 too", async () => {
+    for (const thrown of ["a string", 42, null, undefined, { weird: true }]) {
+      const { status, body } = await read(faults.errorResponse(thrown));
+      assert.equal(status, 500, String(thrown));
+      assert.equal(body.error, "internal_error");
+    }
+  });
+
+  test("database outages are 503 service_unavailable with Retry-After", async () => {
+    const outages: unknown[] = [
+      Object.assign(new Error("connect failed"), { code: "ECONNREFUSED" }),
+      { code: "ECONNREFUSED" },
+      new Error("SQLITE_BUSY: database is locked"),
+      Object.assign(new Error("Can't reach database server"), { code: "P1001" }),
+      Object.assign(new Error("init"), { name: "PrismaClientInitializationError" }),
+    ];
+    for (const outage of outages) {
+      const response = faults.errorResponse(outage);
+      const { status, body } = await read(response);
+      assert.equal(status, 503, JSON.stringify(outage));
+      assert.equal(body.error, "service_unavailable");
+      const retryAfter = Number(response.headers.get("retry-after"));
+      assert.ok(Number.isInteger(retryAfter) && retryAfter >= 1, `Retry-After: ${response.headers.get("retry-after")}`);
+    }
+  });
+
+  test("an AuthError keeps its own status and body", async () => {
+    const table: [import("../shared/error-codes").ErrorCode, number][] = [
+      ["invalid_request", 400],
+      ["csrf_failed", 403],
+      ["not_found", 404],
+      ["email_taken", 409],
+      ["payload_too_large", 413],
+      ["rate_limited", 429],
+    ];
+    for (const [code, status] of table) {
+      const { status: got, body } = await read(faults.errorResponse(new errors.AuthError(code)));
+      assert.equal(got, status, code);
+      assert.equal(body.error, code);
+      assert.equal(typeof body.description, "string");
+    }
+  });
+
+  test('every 401 carries WWW-Authenticate: Bearer error="<code>", others do not', async () => {
+    for (const code of ["authorization_required", "token_expired", "invalid_token", "token_revoked", "fresh_token_required", "invalid_credentials"] as const) {
+      const response = faults.errorResponse(new errors.AuthError(code));
+      assert.equal(response.status, 401, code);
+      assert.equal(response.headers.get("www-authenticate"), `Bearer error="${code}"`);
+    }
+    assert.equal(faults.errorResponse(new errors.AuthError("csrf_failed")).headers.get("www-authenticate"), null);
+  });
+
+  test("fields, maxAge and Retry-After reach the response", async () => {
+    const invalid = await read(faults.errorResponse(new errors.AuthError("invalid_request", { fields: { email: "Enter an e-mail." } })));
+    assert.deepEqual(invalid.body.fields, { email: "Enter an e-mail." });
+    const fresh = await read(faults.errorResponse(new errors.AuthError("fresh_token_required", { maxAge: 300 })));
+    assert.equal(fresh.body.maxAge, 300);
+    const limited = faults.errorResponse(new errors.AuthError("rate_limited", { retryAfter: 2.2 }));
+    assert.equal(limited.headers.get("retry-after"), "3");
+  });
+});

@@ -1,0 +1,44 @@
+import "server-only";
+import { assertSameOrigin, isUnsafeMethod } from "../auth/csrf";
+import { AuthError } from "../auth/errors";
+import { assertJsonContentType, hasBody } from "./json";
+import { errorResponse } from "./faults";
+
+export interface RouteContext {
+  params: Promise<Record<string, string | string[]>>;
+}
+
+export type RouteHandler = (request: Request, context: RouteContext) => Promise<Response>;
+
+/**
+ * Wraps every route handler: same-origin check on unsafe methods (login and
+ * register included), JSON-only bodies, and the one error boundary.
+ */
+export function route(handler: RouteHandler): RouteHandler {
+  return async (request, context) => {
+    try {
+      if (isUnsafeMethod(request.method)) {
+        assertSameOrigin(request);
+        if (hasBody(request)) assertJsonContentType(request);
+      }
+      return await handler(request, context);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+const ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+type Method = (typeof ALL_METHODS)[number];
+
+/**
+ * A route file exports every method: the ones it implements, and a JSON 405
+ * (with `Allow`) for the rest, so no API answer is ever an empty HTML page.
+ * A GET on a mutating route therefore changes nothing.
+ */
+export function methods(handlers: Partial<Record<Method, RouteHandler>>): Record<Method, RouteHandler> {
+  const allow = Object.keys(handlers).join(", ");
+  const notAllowed: RouteHandler = async () =>
+    new AuthError("method_not_allowed", { headers: { Allow: allow } }).toResponse();
+  return Object.fromEntries(ALL_METHODS.map((m) => [m, handlers[m] ?? notAllowed])) as Record<Method, RouteHandler>;
+}

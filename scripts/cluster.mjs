@@ -1,0 +1,81 @@
+// Every core: `WEB_CONCURRENCY=N npm start` or `npm start -- --cluster` (one
+// worker per core). scripts/start.mjs builds and migrates ONCE in this primary
+// process, then runCluster() forks N workers that each run scripts/server.mjs
+// on the same port; node:cluster hands incoming connections to them in turn.
+// Nothing is shared between workers but the database, which is already where
+// every piece of auth state lives (sessions, rate-limit counters).
+import cluster from "node:cluster";
+import { availableParallelism } from "node:os";
+import { fileURLToPath } from "node:url";
+
+/** How many server processes to run: 1 unless WEB_CONCURRENCY or --cluster says otherwise. */
+export function clusterSize(env = process.env, argv = process.argv) {
+  const raw = env.WEB_CONCURRENCY?.trim();
+  if (raw) {
+    if (!/^\d+$/.test(raw) || Number(raw) < 1) {
+      throw new Error(`WEB_CONCURRENCY="${raw}" must be a whole number of processes, 1 or more.`);
+    }
+    return Number(raw);
+  }
+  return argv.includes("--cluster") ? availableParallelism() : 1;
+}
+
+// A worker that dies this soon after starting would die again (port taken,
+// bad configuration): stop instead of forking in a loop.
+const CRASH_ON_START_MS = 10_000;
+const SHUTDOWN_GRACE_MS = 15_000;
+
+export function runCluster({ workers, log }) {
+  cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), args: [] });
+  const startedAt = new Map();
+  let live = 0;
+  let stopping = false;
+  let exitCode = 0;
+
+  const fork = () => {
+    const worker = cluster.fork();
+    startedAt.set(worker.id, Date.now());
+    live++;
+  };
+
+  const shutdown = (reason) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${reason}: stopping ${live} worker(s)`);
+    // Each worker finishes its requests in flight (scripts/server.mjs).
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
+    setTimeout(() => process.exit(exitCode), SHUTDOWN_GRACE_MS).unref();
+    if (live === 0) process.exit(exitCode);
+  };
+
+  cluster.on("exit", (worker, code, signal) => {
+    live--;
+    if (stopping) {
+      if (live === 0) process.exit(exitCode);
+      return;
+    }
+    const how = signal ?? `code ${code}`;
+    if (Date.now() - (startedAt.get(worker.id) ?? 0) < CRASH_ON_START_MS) {
+      exitCode = 1;
+      shutdown(`worker ${worker.process.pid} failed on start (${how})`);
+      return;
+    }
+    log(`worker ${worker.process.pid} exited (${how}); starting a replacement`);
+    fork();
+  });
+
+  let listening = 0;
+  cluster.on("listening", () => {
+    if (++listening === workers) log(`cluster: ${workers} workers serving (primary pid ${process.pid})`);
+  });
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  for (let i = 0; i < workers; i++) fork();
+}
+
+// Forked workers run this file: the primary has built and migrated already.
+if (cluster.isWorker) {
+  process.env.NODE_ENV = "production";
+  const { serve } = await import("./server.mjs");
+  await serve({ port: Number(process.env.PORT ?? 3000), log: (line) => console.log(`[start] ${line}`) });
+}

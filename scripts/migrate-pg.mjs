@@ -1,0 +1,68 @@
+// PostgreSQL side of scripts/migrate.mjs (node-postgres).
+import pg from "pg";
+
+/** Prisma Migrate's own advisory-lock key, so we and `prisma migrate` exclude each other. */
+export const PRISMA_LOCK_KEY = 72707369;
+
+// Verbatim from Prisma's schema engine (sql-schema-connector, flavour/postgres.rs).
+const HISTORY_DDL = `CREATE TABLE _prisma_migrations (
+    id                      VARCHAR(36) PRIMARY KEY NOT NULL,
+    checksum                VARCHAR(64) NOT NULL,
+    finished_at             TIMESTAMPTZ,
+    migration_name          VARCHAR(255) NOT NULL,
+    logs                    TEXT,
+    rolled_back_at          TIMESTAMPTZ,
+    started_at              TIMESTAMPTZ NOT NULL DEFAULT now(),
+    applied_steps_count     INTEGER NOT NULL DEFAULT 0
+);`;
+
+const RECORD = `INSERT INTO _prisma_migrations
+  (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
+  VALUES ($1, $2, $3, $4, NULL, NULL, $5, 1)`;
+
+export async function openPostgres(url, timeoutMs) {
+  // The app's client (lib/db.ts) always uses the default schema; a `?schema=`
+  // here would migrate one schema while the app reads another.
+  const schema = new URL(url).searchParams.get("schema");
+  if (schema && schema !== "public") {
+    throw new Error(`DATABASE_URL ?schema=${schema} is not supported: give the app its own database.`);
+  }
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  client.on("error", () => {}); // a dropped connection also rejects the pending query
+  await client.connect();
+  try {
+    // Bounds the wait for the advisory lock, and for the table locks DDL needs
+    // while app instances are serving (an unbounded wait would queue every query).
+    await client.query(`SET lock_timeout = ${Math.trunc(timeoutMs)}`);
+    await client.query("SELECT pg_advisory_lock($1)", [PRISMA_LOCK_KEY]);
+  } catch (error) {
+    await client.end();
+    if (error.code !== "55P03") throw error;
+    throw new Error(
+      `Timed out after ${timeoutMs} ms waiting for the migration lock: another instance or ` +
+        "`prisma migrate` is migrating this database.",
+    );
+  }
+  const rows = async (sql) => (await client.query(sql)).rows;
+  return {
+    tables: async () =>
+      (
+        await rows(`SELECT table_name FROM information_schema.tables
+                    WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'`)
+      ).map((r) => r.table_name),
+    createHistoryTable: () => client.query(HISTORY_DDL),
+    history: () => rows("SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations"),
+    begin: () => client.query("BEGIN"),
+    commit: () => client.query("COMMIT"),
+    rollback: () => client.query("ROLLBACK").catch(() => {}),
+    // No parameters → the simple query protocol, which runs a multi-statement script.
+    apply: (script) => client.query(script),
+    record: (m) => client.query(RECORD, [m.id, m.checksum, m.finishedAt, m.name, m.startedAt]),
+    // Ending the session releases the advisory lock too; unlocking first keeps
+    // that true even if a pooler keeps the server session alive.
+    close: async () => {
+      await client.query("SELECT pg_advisory_unlock($1)", [PRISMA_LOCK_KEY]).catch(() => {});
+      await client.end();
+    },
+  };
+}

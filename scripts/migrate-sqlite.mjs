@@ -1,0 +1,63 @@
+// SQLite side of scripts/migrate.mjs (better-sqlite3, synchronous API).
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+// Verbatim from Prisma's schema engine (sql-schema-connector, flavour/sqlite.rs).
+const HISTORY_DDL = `CREATE TABLE "_prisma_migrations" (
+    "id"                    TEXT PRIMARY KEY NOT NULL,
+    "checksum"              TEXT NOT NULL,
+    "finished_at"           DATETIME,
+    "migration_name"        TEXT NOT NULL,
+    "logs"                  TEXT,
+    "rolled_back_at"        DATETIME,
+    "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
+);`;
+
+// Prisma's engine writes these DATETIME columns as integer milliseconds since
+// the epoch (quaint's SQLite encoding), so we store the same.
+const RECORD = `INSERT INTO "_prisma_migrations"
+  (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
+  VALUES (?, ?, ?, ?, NULL, NULL, ?, 1)`;
+
+/** `file:./data/app.db?opts` → an absolute path; relative paths resolve against the cwd, as in lib/db.ts. */
+export function sqlitePath(url) {
+  return path.resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
+}
+
+export function openSqlite(url, timeoutMs) {
+  const file = sqlitePath(url);
+  mkdirSync(path.dirname(file), { recursive: true });
+  // `timeout` is the busy timeout: a second process waits for the lock below.
+  const db = new Database(file, { timeout: timeoutMs });
+  // WAL is stored in the file, so the app's connections inherit it: readers
+  // never block the single writer.
+  db.pragma("journal_mode = WAL");
+  // Prisma's table-rebuild migrations switch foreign keys off with a PRAGMA that
+  // SQLite ignores inside a transaction; without this, DROP TABLE on a parent
+  // would cascade-delete its children. Integrity is checked before commit instead.
+  db.pragma("foreign_keys = OFF");
+  return {
+    tables: () =>
+      db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'")
+        .pluck()
+        .all(),
+    createHistoryTable: () => db.exec(HISTORY_DDL),
+    history: () =>
+      db.prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"').all(),
+    // IMMEDIATE takes the write lock before the history is read, so processes
+    // starting together queue here and each later one sees the earlier one's work.
+    begin: () => db.exec("BEGIN IMMEDIATE"),
+    commit: () => db.exec("COMMIT"),
+    rollback: () => db.inTransaction && db.exec("ROLLBACK"),
+    apply: (script) => {
+      db.exec(script);
+      const broken = db.pragma("foreign_key_check");
+      if (broken.length) throw new Error(`foreign key check failed: ${JSON.stringify(broken.slice(0, 3))}`);
+    },
+    record: (m) => db.prepare(RECORD).run(m.id, m.checksum, +m.finishedAt, m.name, +m.startedAt),
+    close: () => db.close(),
+  };
+}

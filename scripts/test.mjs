@@ -1,0 +1,90 @@
+// `npm test`: every test, in order of speed — unit, database, HTTP integration
+// (SQLite, then PostgreSQL when TEST_DATABASE_URL_PG is set), then Playwright
+// end-to-end against the production build. Prints one summary line at the end.
+import { spawn } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+
+process.env.NEXT_TELEMETRY_DISABLED = "1";
+process.env.NODE_ENV = "test";
+const root = process.cwd();
+const only = process.argv.slice(2); // e.g. `npm test -- unit http`
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const failedSteps = [];
+
+function find(dir, suffix) {
+  const out = [];
+  const visit = (d) => {
+    if (!existsSync(d)) return;
+    for (const entry of readdirSync(d)) {
+      const p = path.join(d, entry);
+      if (entry === "node_modules" || entry === "generated") continue;
+      if (statSync(p).isDirectory()) visit(p);
+      else if (p.endsWith(suffix)) out.push(path.relative(root, p));
+    }
+  };
+  visit(path.join(root, dir));
+  return out.sort();
+}
+
+/** Runs a command, echoes its output, and counts what its runner reports. */
+function run(name, command, args, env = {}) {
+  console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, ...env } });
+    let buffer = "";
+    const counted = { passed: 0, failed: 0, skipped: 0 };
+    child.stdout.on("data", (chunk) => {
+      process.stdout.write(chunk);
+      buffer += chunk;
+      const lines = buffer.split("\n");
+      buffer = lines.pop();
+      for (const line of lines) {
+        // node:test (TAP) summary lines, and Playwright's list reporter summary.
+        let m;
+        if ((m = /^# pass (\d+)/.exec(line))) counted.passed += +m[1];
+        else if ((m = /^# fail (\d+)/.exec(line))) counted.failed += +m[1];
+        else if ((m = /^# skipped (\d+)/.exec(line))) counted.skipped += +m[1];
+        else if ((m = /^\s+(\d+) passed\b/.exec(line))) counted.passed += +m[1];
+        else if ((m = /^\s+(\d+) failed\b/.exec(line))) counted.failed += +m[1];
+        else if ((m = /^\s+(\d+) skipped\b/.exec(line))) counted.skipped += +m[1];
+      }
+    });
+    child.on("exit", (code) => {
+      for (const key of Object.keys(totals)) totals[key] += counted[key];
+      if (code !== 0) failedSteps.push(`${name} (exit ${code})`);
+      resolve(code);
+    });
+  });
+}
+
+const node = process.execPath;
+const nodeTest = (files, concurrency = 1) => ["--conditions=react-server", "--import", "tsx", "--test", "--test-reporter=tap", `--test-concurrency=${concurrency}`, ...files];
+const wants = (step) => only.length === 0 || only.includes(step);
+
+if (wants("unit")) {
+  const files = [...find("lib", ".test.ts"), ...find("tests/db", ".test.ts")];
+  if (files.length) await run("unit and database", node, nodeTest(files));
+}
+
+if (wants("http") || wants("e2e") || wants("security")) {
+  await run("build", node, ["node_modules/next/dist/bin/next", "build"]);
+}
+
+const httpFiles = [...find("tests/http", ".test.ts"), ...find("tests/security", ".test.ts"), ...find("tests/cluster", ".test.ts")];
+if (wants("http") && httpFiles.length) {
+  await run("HTTP on SQLite", node, nodeTest(httpFiles, 2), { TEST_DB: "sqlite" });
+  if (process.env.TEST_DATABASE_URL_PG) {
+    await run("HTTP on PostgreSQL", node, nodeTest(find("tests/http", ".test.ts"), 2), { TEST_DB: "postgresql" });
+  } else {
+    console.log("\n=== HTTP on PostgreSQL: SKIPPED — set TEST_DATABASE_URL_PG=postgresql://… to run it (CI always does).");
+  }
+}
+
+if (wants("e2e") && existsSync(path.join(root, "playwright.config.ts"))) {
+  await run("end-to-end (Playwright)", node, ["node_modules/@playwright/test/cli.js", "test", "--reporter=list"]);
+}
+
+console.log(`\n${failedSteps.length ? `FAILED steps: ${failedSteps.join(", ")}` : "All steps passed."}`);
+console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedSteps.length ? 1 : 0);

@@ -1,0 +1,90 @@
+// `WEB_CONCURRENCY=2 npm start`: one primary that migrates once, two worker
+// processes that both serve the same port, and a SIGTERM that stops them all.
+// Which process served a connection is read from the kernel (/proc), not from
+// a test-only header: the app under test is exactly what production runs.
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync, readlinkSync } from "node:fs";
+import net from "node:net";
+import { after, before, test } from "node:test";
+import { startServer, type TestServer } from "../http/harness";
+
+const linux = process.platform === "linux";
+const skip = linux ? false : "reads /proc to see which process owns a connection (Linux only)";
+
+let server: TestServer | undefined;
+
+before(async () => {
+  if (linux) server = await startServer({ WEB_CONCURRENCY: "2" });
+});
+after(async () => server?.stop());
+
+function childrenOf(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+    readFileSync(`/proc/${pid}/task/${task}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+  );
+}
+
+/** Opens a keep-alive connection, gets one response on it, and leaves it open. */
+async function openServedConnection(port: number): Promise<net.Socket> {
+  const socket = net.connect(port, "127.0.0.1");
+  await new Promise<void>((resolve, reject) => {
+    socket.once("error", reject);
+    socket.write(`GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+    socket.once("data", (chunk) => {
+      assert.match(String(chunk), /^HTTP\/1\.1 200 /);
+      resolve();
+    });
+  });
+  return socket;
+}
+
+/** The pid (among `pids`) holding the server end of a connection from `clientPort`. */
+function ownerOf(serverPort: number, clientPort: number, pids: number[]): number | undefined {
+  const hex = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
+  const lines = ["/proc/net/tcp", "/proc/net/tcp6"].flatMap((f) => readFileSync(f, "utf8").split("\n").slice(1));
+  const row = lines
+    .map((line) => line.trim().split(/\s+/))
+    .find((cols) => cols[1]?.endsWith(`:${hex(serverPort)}`) && cols[2]?.endsWith(`:${hex(clientPort)}`));
+  if (!row) return undefined;
+  const socket = `socket:[${row[9]}]`;
+  return pids.find((pid) =>
+    readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`) === socket;
+      } catch {
+        return false;
+      }
+    }),
+  );
+}
+
+test("migrations run once, in the primary", { skip }, () => {
+  const lines = server!.output().split("\n").filter((line) => line.includes("migrate:"));
+  assert.equal(lines.length, 1, server!.output());
+});
+
+test("two worker processes serve the same port", { skip }, async () => {
+  const primary = server!.process.pid!;
+  const port = Number(new URL(server!.url).port);
+  const workers = childrenOf(primary);
+  assert.equal(workers.length, 2, `children of ${primary}: ${workers.join(", ")}`);
+  const sockets = await Promise.all(Array.from({ length: 8 }, () => openServedConnection(port)));
+  try {
+    const owners = sockets.map((s) => ownerOf(port, s.localPort!, [primary, ...workers]));
+    assert.ok(owners.every((pid) => pid !== undefined && pid !== primary), `owners: ${owners.join(", ")}`);
+    assert.deepEqual(new Set(owners), new Set(workers), `connections served by ${owners.join(", ")}`);
+  } finally {
+    sockets.forEach((s) => s.destroy());
+  }
+});
+
+test("SIGTERM to the primary stops every worker and exits 0", { skip }, async () => {
+  const child = server!.process;
+  const workers = childrenOf(child.pid!);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  child.kill("SIGTERM");
+  assert.equal(await exited, 0);
+  for (const pid of workers) {
+    assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, `worker ${pid} outlived the primary`);
+  }
+});

@@ -1,0 +1,195 @@
+// Starts the real production server (scripts/start.mjs) on a throwaway
+// database and talks to it over HTTP with a cookie-keeping client.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import { parseSetCookie } from "cookie";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh SQLite file, or a fresh PostgreSQL database when TEST_DB=postgresql. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (process.env.TEST_DB === "postgresql") {
+    const { createTempPgDatabase } = await import("../db/pg-harness");
+    const db = await createTempPgDatabase();
+    if (!db) throw new Error("TEST_DB=postgresql needs TEST_DATABASE_URL_PG");
+    return db;
+  }
+  const dir = path.join(ROOT, ".tmp");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, `http-${randomBytes(6).toString("hex")}.db`);
+  return {
+    url: `file:${file}`,
+    drop: async () => {
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    },
+  };
+}
+
+export interface TestServer {
+  url: string;
+  databaseUrl: string;
+  process: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export const TEST_ENV = {
+  AUTH_SECRET: TEST_SECRET,
+  AUTH_BCRYPT_COST: "4",
+  AUTH_RATE_LIMIT_ACCOUNT: "off",
+  AUTH_RATE_LIMIT_ADDRESS: "off",
+  LOG_LEVEL: "warn",
+};
+
+/** Starts `node scripts/start.mjs` and waits for /api/health. */
+export async function startServer(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestServer & { database: TestDatabase }> {
+  const db = database ?? (await createTestDatabase());
+  const port = await freePort();
+  let output = "";
+  const child = spawn(process.execPath, ["scripts/start.mjs", "--no-build"], {
+    cwd: ROOT,
+    env: { ...process.env, ...TEST_ENV, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    try {
+      const res = await fetch(`${url}/api/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  const stop = async () => {
+    if (child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+  };
+  return {
+    url,
+    databaseUrl: db.url,
+    database: db,
+    process: child,
+    output: () => output,
+    stop: async () => {
+      await stop();
+      if (!database) await db.drop();
+    },
+  };
+}
+
+interface StoredCookie {
+  value: string;
+  path: string;
+  attributes: string;
+}
+
+/**
+ * A browser-like client: keeps cookies by name and path (the refresh cookie
+ * only travels to /api/auth/*), sends the CSRF header and a same-origin
+ * Origin on unsafe methods unless told otherwise.
+ */
+export class Client {
+  readonly cookies = new Map<string, StoredCookie>();
+  constructor(readonly base: string, readonly options: { origin?: string | null; csrf?: boolean } = {}) {}
+
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name)?.value;
+  }
+
+  /** The raw Set-Cookie line last received for a cookie (to check attributes). */
+  setCookieLine(name: string): string | undefined {
+    return this.cookies.get(name)?.attributes;
+  }
+
+  async request(method: string, pathname: string, init: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
+    const headers = new Headers(init.headers);
+    const jar = [...this.cookies.entries()]
+      .filter(([, c]) => pathname.startsWith(c.path))
+      .map(([name, c]) => `${name}=${c.value}`);
+    if (jar.length && !headers.has("cookie")) headers.set("cookie", jar.join("; "));
+    const unsafe = !["GET", "HEAD"].includes(method);
+    if (unsafe && this.options.csrf !== false && this.cookie("csrf_token") && !headers.has("x-csrf-token")) {
+      headers.set("x-csrf-token", this.cookie("csrf_token")!);
+    }
+    if (unsafe && this.options.origin !== null && !headers.has("origin")) headers.set("origin", this.options.origin ?? this.base);
+    let body = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      if (!headers.has("content-type")) headers.set("content-type", "application/json");
+    }
+    const res = await fetch(this.base + pathname, { method, headers, body, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const parsed = parseSetCookie(line);
+      if (parsed.maxAge === 0 || parsed.value === "") this.cookies.delete(parsed.name);
+      else this.cookies.set(parsed.name, { value: parsed.value ?? "", path: parsed.path ?? "/", attributes: line });
+    }
+    const text = await res.text();
+    let data: any = null;
+    try {
+      data = text ? JSON.parse(text) : null;
+    } catch {
+      data = text;
+    }
+    return { status: res.status, headers: res.headers, data, setCookies: res.headers.getSetCookie() };
+  }
+
+  get(p: string, init?: Parameters<Client["request"]>[2]) {
+    return this.request("GET", p, init);
+  }
+  post(p: string, json?: unknown, init: Parameters<Client["request"]>[2] = {}) {
+    return this.request("POST", p, { ...init, json });
+  }
+  put(p: string, json?: unknown, init: Parameters<Client["request"]>[2] = {}) {
+    return this.request("PUT", p, { ...init, json });
+  }
+  patch(p: string, json?: unknown, init: Parameters<Client["request"]>[2] = {}) {
+    return this.request("PATCH", p, { ...init, json });
+  }
+  delete(p: string, init?: Parameters<Client["request"]>[2]) {
+    return this.request("DELETE", p, init);
+  }
+}
+
+let counter = 0;
+export function uniqueEmail(prefix = "user"): string {
+  return `${prefix}-${Date.now().toString(36)}-${(counter++).toString(36)}@example.com`;
+}
+
+export const PASSWORD = "correct horse battery staple";
+
+export async function registered(base: string, email = uniqueEmail(), password = PASSWORD) {
+  const client = new Client(base);
+  const res = await client.post("/api/auth/register", { email, password, name: "Test" });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.data)}`);
+  return { client, email, password, user: res.data.user, session: res.data.session };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
