@@ -42,7 +42,7 @@ async function sign(type: TokenType, claims: JWTPayload & { sub: string; jti: st
     .setAudience(AUDIENCE)
     .setIssuedAt()
     .setExpirationTime(seconds(expiresAt))
-    .sign(current[type]);
+    .sign(current.jose[type]);
 }
 
 export function signAccessToken(input: {
@@ -83,7 +83,7 @@ export async function verifyToken<T extends TokenType>(
       (header: JWTHeaderParameters) => {
         const set = typeof header.kid === "string" ? byKid.get(header.kid) : undefined;
         if (!set || Object.keys(header).some((k) => !ALLOWED_HEADERS.has(k))) throw new AuthError("invalid_token");
-        return set[type];
+        return set.jose[type];
       },
       { algorithms: ALGORITHMS, issuer: ISSUER, audience: AUDIENCE, typ: TYP[type], requiredClaims: ["exp", "iat", "sub", "jti"] },
     ));
