@@ -1,19 +1,31 @@
-// What the browser pays for lib/client (fetch wrapper, re-login dialog, SWR
-// setup): the gzipped size of its modules in the production build.
+// What lib/client (the fetch wrapper, the re-login dialog, the SWR setup) adds
+// to a page in the browser, measured from the production build.
 //
-// Method. Turbopack's browser chunks (.next/static/chunks/*.js) are arrays of
-// `moduleId, factory` pairs pushed onto globalThis.TURBOPACK, with numeric ids
-// and no file names. Each chunk is evaluated in an empty VM context that only
-// collects those pairs (nothing runs: factories are never called). A module is
-// attributed to a lib/client file when it contains at least half of that
-// file's distinctive string literals (>= 10 characters; minifiers keep string
-// contents). Reported: each match's minified size, the gzip size of all
-// matched modules together (what they add to the transfer), and the chunks
-// that carry them (upper bound: those chunks also hold other code).
+// Method (plain on purpose, so anyone can check it):
+// 1. Every browser chunk (.next/static/chunks/*.js) is evaluated in an empty VM
+//    context that only records what it pushes onto globalThis.TURBOPACK:
+//    `moduleId, factory` pairs. No factory runs. That gives every module's
+//    minified source, and its imports (`e.i(123)`-style calls on the factory's
+//    first parameter).
+// 2. lib/client's modules are identified twice over: the client reference
+//    manifests (.next/server/app/**/*_client-reference-manifest.js) name the
+//    module id of each "use client" file; every other lib/client file is found
+//    by its string literals (taken from the TypeScript-stripped source's syntax
+//    tree, so comments and types do not count): a module holding
+//    at least half of them, and at least one, is that file.
+// 3. Added cost = the lib/client modules plus every module reachable from them
+//    that nothing else reaches (walking the import graph from every other root
+//    without entering lib/client). React, Next's runtime and anything the pages
+//    use themselves are shared and not counted; SWR counts if only lib/client
+//    uses it.
+// 4. The added modules' sources, concatenated and gzipped (level 9), are the
+//    figure: about what they add to the transfer (they are spread over chunks
+//    that gzip together, so this is an estimate within a few hundred bytes).
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 import { gzipSync } from "node:zlib";
+import ts from "typescript";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -25,13 +37,22 @@ function filesUnder(dir, test) {
   });
 }
 
-/** String literals a minifier keeps verbatim (no template placeholders, no escapes). */
-function markersOf(source) {
+/** String literals of a source file as a minifier keeps them: types and comments stripped first. */
+export function markersOf(file) {
+  const js = ts.transpileModule(readFileSync(file, "utf8"), {
+    fileName: path.basename(file), // .ts and .tsx parse differently (`<T>(x) =>` is JSX in .tsx)
+    compilerOptions: { jsx: ts.JsxEmit.ReactJSX, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: true },
+  }).outputText;
   const found = new Set();
-  for (const m of source.matchAll(/(["'`])((?:(?!\1)[^\\\n$])+)\1/g)) {
-    const text = m[2];
-    if (text.length >= 10 && !text.startsWith("./") && !text.startsWith("../") && !text.startsWith("@/")) found.add(text);
-  }
+  const visit = (node) => {
+    // Import specifiers and directives are not the module's own content.
+    if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
+      if (node.text.length >= 8 && !/^use (client|strict|server)$/.test(node.text)) found.add(node.text);
+    }
+    ts.forEachChild(node, visit);
+  };
+  visit(ts.createSourceFile("module.js", js, ts.ScriptTarget.ES2022, true));
   return [...found];
 }
 
@@ -47,53 +68,101 @@ function modulesOf(chunkFile) {
   const modules = [];
   for (const entry of pushed) {
     if (!Array.isArray(entry)) continue;
-    for (let i = 1; i + 1 < entry.length; i += 2) {
-      if (typeof entry[i + 1] === "function") modules.push({ id: entry[i], source: String(entry[i + 1]) });
+    for (let i = 0; i + 1 < entry.length; i++) {
+      if (typeof entry[i] === "number" && typeof entry[i + 1] === "function") modules.push({ id: entry[i], source: String(entry[i + 1]) });
     }
   }
   return modules;
 }
 
+/** Module ids of "use client" files under lib/client, from the client reference manifests. */
+function manifestIds() {
+  const ids = new Map();
+  for (const file of filesUnder(path.join(ROOT, ".next", "server", "app"), (p) => p.endsWith("_client-reference-manifest.js"))) {
+    for (const m of readFileSync(file, "utf8").matchAll(/"\[project\]\/(lib\/client\/[^"]+?)(?: <[^"]*>)?":\{"id":(\d+)/g)) {
+      ids.set(m[1], Number(m[2]));
+    }
+  }
+  return ids;
+}
+
+function importsOf(source, known) {
+  const param = /^(?:async\s*)?\(?\s*([A-Za-z_$][\w$]*)/.exec(source)?.[1];
+  if (!param) return [];
+  const escaped = param.replace(/\$/g, "\\$");
+  const ids = new Set();
+  for (const m of source.matchAll(new RegExp(`(?<![\\w$])${escaped}\\.[A-Za-z]\\((\\d+)\\)`, "g"))) {
+    const id = Number(m[1]);
+    if (known.has(id)) ids.add(id);
+  }
+  return [...ids];
+}
+
+function reach(starts, graph, blocked = new Set()) {
+  const seen = new Set();
+  const stack = [...starts];
+  while (stack.length) {
+    const id = stack.pop();
+    if (seen.has(id) || blocked.has(id)) continue;
+    seen.add(id);
+    stack.push(...(graph.get(id) ?? []));
+  }
+  return seen;
+}
+
 export function measureClientCost() {
   const chunkDir = path.join(ROOT, ".next", "static", "chunks");
-  const sources = filesUnder(path.join(ROOT, "lib", "client"), (p) => /\.(ts|tsx|js|mjs)$/.test(p) && !/\.test\./.test(p));
-  if (!existsSync(chunkDir)) return { method: "no build", files: [], chunks: [], gzipBytes: 0, rawBytes: 0 };
-  const chunks = filesUnder(chunkDir, (p) => p.endsWith(".js")).map((file) => ({ file, modules: modulesOf(file) }));
+  const empty = { found: false, files: [], modules: [], libClientModules: 0, gzipBytes: 0, rawBytes: 0 };
+  if (!existsSync(chunkDir)) return { ...empty, method: "no build in .next" };
+
+  const modules = new Map();
+  for (const file of filesUnder(chunkDir, (p) => p.endsWith(".js"))) {
+    for (const mod of modulesOf(file)) modules.set(mod.id, { ...mod, chunk: path.relative(ROOT, file) });
+  }
+  const graph = new Map([...modules.values()].map((m) => [m.id, importsOf(m.source, modules)]));
+
+  const byManifest = manifestIds();
+  const sources = filesUnder(path.join(ROOT, "lib", "client"), (p) => /\.(ts|tsx|js|mjs)$/.test(p) && !/(\.test\.|\.d\.ts$|test-)/.test(path.basename(p)));
   const files = [];
-  const matchedChunks = new Set();
-  const matchedSources = new Map();
+  const lib = new Set();
   for (const source of sources) {
-    const markers = markersOf(readFileSync(source, "utf8"));
     const rel = path.relative(ROOT, source);
-    if (!markers.length) {
-      files.push({ file: rel, status: "no distinctive strings to match" });
+    const fromManifest = byManifest.get(rel);
+    if (fromManifest !== undefined && modules.has(fromManifest)) {
+      lib.add(fromManifest);
+      files.push({ file: rel, moduleId: fromManifest, rawBytes: Buffer.byteLength(modules.get(fromManifest).source), by: "manifest" });
       continue;
     }
-    let best = null;
-    for (const chunk of chunks) {
-      for (const mod of chunk.modules) {
-        const hits = markers.filter((m) => mod.source.includes(m)).length;
-        if (hits >= Math.ceil(markers.length / 2) && (!best || hits > best.hits)) best = { chunk, mod, hits };
-      }
+    const markers = markersOf(source);
+    if (!markers.length) {
+      files.push({ file: rel, status: "no string literals to identify it by (counted only if nothing else uses it)" });
+      continue;
+    }
+    let best;
+    for (const mod of modules.values()) {
+      const hits = markers.filter((m) => mod.source.includes(m)).length;
+      if (hits >= Math.ceil(markers.length / 2) && (!best || hits > best.hits)) best = { mod, hits };
     }
     if (!best) {
-      files.push({ file: rel, status: "not found in browser chunks (server-only, type-only or unused)" });
+      files.push({ file: rel, status: "not in any browser chunk (server-only, type-only or unused)" });
       continue;
     }
-    matchedChunks.add(best.chunk.file);
-    matchedSources.set(best.mod.id, best.mod.source);
-    files.push({ file: rel, moduleId: best.mod.id, rawBytes: Buffer.byteLength(best.mod.source), markers: `${best.hits}/${markers.length}` });
+    lib.add(best.mod.id);
+    files.push({ file: rel, moduleId: best.mod.id, rawBytes: Buffer.byteLength(best.mod.source), by: `strings ${best.hits}/${markers.length}` });
   }
-  const all = [...matchedSources.values()].join("\n");
+
+  const imported = new Set([...graph.values()].flat());
+  const roots = [...modules.keys()].filter((id) => !imported.has(id) && !lib.has(id));
+  const shared = reach(roots, graph, lib);
+  const added = [...reach(lib, graph)].filter((id) => !shared.has(id));
+  const all = added.map((id) => modules.get(id).source).join("\n");
   return {
+    found: lib.size > 0,
     files,
+    libClientModules: lib.size,
+    modules: added.map((id) => ({ id, rawBytes: Buffer.byteLength(modules.get(id).source), chunk: modules.get(id).chunk, libClient: lib.has(id) })),
     rawBytes: Buffer.byteLength(all),
     gzipBytes: all ? gzipSync(all, { level: 9 }).length : 0,
-    chunks: [...matchedChunks].map((file) => ({
-      file: path.relative(ROOT, file),
-      rawBytes: statSync(file).size,
-      gzipBytes: gzipSync(readFileSync(file), { level: 9 }).length,
-    })),
   };
 }
 

@@ -64,41 +64,45 @@ export function login(url, email, o) {
 /**
  * Chained refresh: each connection owns one session and always presents the
  * refresh token from ITS previous response, so every call is a real rotation
- * (a compare-and-set UPDATE), never a grace-window re-issue. Any non-200 is a
- * broken chain.
+ * (the compare-and-set UPDATE), never a grace-window re-issue. A chain breaks
+ * on any non-200, and on a 200 that does not carry a NEW refresh token (a
+ * re-issue would hide a lost token until the grace ran out). `stats` (a Map
+ * keyed by session) accumulates over calls, so chains continue across rounds.
  */
-export function chainedRefresh(url, sessions, o) {
+export function chainedRefresh(url, sessions, o, stats = new Map()) {
   const pool = [...sessions];
-  const chains = [];
-  const tracker = cannon({
+  return cannon({
     ...o,
     connections: sessions.length,
     url: `${url}/api/auth/refresh`,
     setupClient(client) {
-      const chain = { cookies: pool.pop(), broken: 0, rotations: 0 };
-      chains.push(chain);
+      const cookies = pool.pop();
+      if (!stats.has(cookies)) stats.set(cookies, { broken: 0, rotations: 0 });
+      const chain = stats.get(cookies);
+      let sent;
       client.setRequests([
         {
           method: "POST",
           path: "/api/auth/refresh",
-          setupRequest: (request) => ({
-            ...request,
-            headers: {
-              origin: url,
-              cookie: `refresh_token=${chain.cookies.refresh_token}; csrf_token=${chain.cookies.csrf_token}`,
-              "x-csrf-token": chain.cookies.csrf_token,
-            },
-          }),
+          setupRequest: (request) => {
+            sent = cookies.refresh_token;
+            return {
+              ...request,
+              headers: {
+                origin: url,
+                cookie: `refresh_token=${sent}; csrf_token=${cookies.csrf_token}`,
+                "x-csrf-token": cookies.csrf_token,
+              },
+            };
+          },
           onResponse: (status, _body, _context, headers) => {
-            if (status !== 200) chain.broken++;
-            else {
-              chain.rotations++;
-              Object.assign(chain.cookies, cookiesFrom(setCookieOf(headers)));
-            }
+            const next = cookiesFrom(setCookieOf(headers));
+            if (status !== 200 || !next.refresh_token || next.refresh_token === sent) chain.broken++;
+            else chain.rotations++;
+            if (status === 200) Object.assign(cookies, next);
           },
         },
       ]);
     },
   });
-  return Object.assign(tracker, { chains });
 }

@@ -4,11 +4,11 @@
 // stays under 5% of the mean RSS.
 import { chainedRefresh, login, me, signIn } from "./scenarios.mjs";
 
-export async function soak(server, { seconds = 60, everySeconds = 5, log = () => {} } = {}) {
+export async function soak(server, { seconds = 60, everySeconds = Math.max(1, seconds / 12), log = () => {} } = {}) {
   const { email, sessions } = await signIn(server.url, 3);
   // Warm-up first, so heap growth from JIT and first-use caches is not
   // mistaken for a leak.
-  await me(server.url, sessions[0], { duration: 10 });
+  await me(server.url, sessions[0], { duration: Math.min(10, Math.ceil(seconds / 4)) });
   const load = { duration: seconds + everySeconds };
   const trackers = [
     me(server.url, sessions[0], { ...load, connections: 6 }),
@@ -33,6 +33,9 @@ export async function soak(server, { seconds = 60, everySeconds = 5, log = () =>
   return {
     seconds,
     samples,
+    startMB: samples[0].rssMB,
+    endMB: samples.at(-1).rssMB,
+    maxMB: Math.max(...samples.map((x) => x.rssMB)),
     slopeMBPerMin: +(slope * 60).toFixed(2),
     projectedGrowthMB: +projected.toFixed(1),
     meanMB: +meanR.toFixed(1),

@@ -4,6 +4,7 @@
 // throughput figures live in bench/, never in unit tests.
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { before, test } from "node:test";
 import bcrypt from "bcryptjs";
 import { setTestEnv } from "../test-utils";
@@ -44,4 +45,22 @@ test("the event loop keeps turning while the pool hashes", async () => {
   // On the request thread the hashes would hold the loop for their whole
   // duration and the timer would not fire until they were done.
   assert.ok(elapsed < 20 || ticks >= 3, `only ${ticks} timer ticks in ${elapsed.toFixed(0)} ms`);
+});
+
+/** Nice values of this process's threads, from /proc (field 19 of each thread's stat). */
+function threadNiceValues(): number[] {
+  return readdirSync("/proc/self/task").flatMap((tid) => {
+    try {
+      return [Number(readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ")[16])];
+    } catch {
+      return []; // the thread ended between listing and reading
+    }
+  });
+}
+
+test("bcrypt threads run at a lower priority than the request thread", { skip: process.platform !== "linux" && "per-thread nice is Linux" }, async () => {
+  await password.hashPassword("priority check");
+  const mainNice = Number(readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1].split(" ")[16]);
+  const expected = Math.min(19, mainNice + 10);
+  assert.ok(threadNiceValues().includes(expected), `request thread ${mainNice}, all threads: ${threadNiceValues().join(", ")}`);
 });
