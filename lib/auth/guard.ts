@@ -6,6 +6,7 @@ import { readCookies, isSecureRequest } from "./cookies";
 import { assertCsrfToken, isUnsafeMethod } from "./csrf";
 import { AuthError } from "./errors";
 import { verifyToken, type AccessClaims, type RefreshClaims } from "./tokens";
+import { verifyAccessToken } from "./verified-tokens";
 import type { PublicUser } from "./users";
 
 export interface AccessAuth {
@@ -79,7 +80,7 @@ export function isFresh(claims: AccessClaims, windowSeconds: number, now = Date.
 export async function authenticateAccess(request: Request, options: GuardOptions = {}): Promise<AccessAuth> {
   const token = readCookies(request).access;
   if (!token) throw new AuthError("authorization_required");
-  const claims = await verifyToken(token, "access");
+  const claims = await verifyAccessToken(token);
   // A cookie authenticates this request, so a cross-site page could have
   // triggered it: unsafe methods must prove they read the CSRF value.
   if (isUnsafeMethod(request.method)) await assertCsrfToken(request, claims.sid);
