@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { after, before, test } from "node:test";
-import { startServer, type TestServer } from "../http/harness";
+import { Client, PASSWORD, registered, startServer, type TestServer } from "../http/harness";
 
 const linux = process.platform === "linux";
 const skip = linux ? false : "reads /proc to see which process owns a connection (Linux only)";
@@ -76,6 +76,34 @@ test("two worker processes serve the same port", { skip }, async () => {
   } finally {
     sockets.forEach((s) => s.destroy());
   }
+});
+
+test("refresh chains on both workers rotate without a lock error on the shared SQLite file", { skip }, async () => {
+  // Two processes writing one SQLite file: each rotation is a write, and the
+  // busy timeout must make them queue, never fail with "database is locked".
+  const { email } = await registered(server!.url);
+  const chains = await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      const client = new Client(server!.url);
+      const res = await client.post("/api/auth/login", { email, password: PASSWORD });
+      assert.equal(res.status, 200);
+      return client;
+    }),
+  );
+  const statuses = await Promise.all(
+    chains.map(async (client) => {
+      const seen: number[] = [];
+      for (let i = 0; i < 25; i++) {
+        const before = client.cookie("refresh_token");
+        const res = await client.post("/api/auth/refresh");
+        seen.push(res.status);
+        if (res.status === 200) assert.notEqual(client.cookie("refresh_token"), before, "every refresh is a real rotation");
+      }
+      return seen;
+    }),
+  );
+  assert.deepEqual(new Set(statuses.flat()), new Set([200]), `statuses: ${statuses.flat().join(",")}`);
+  assert.doesNotMatch(server!.output(), /database is locked|SQLITE_BUSY/);
 });
 
 test("SIGTERM to the primary stops every worker and exits 0", { skip }, async () => {
