@@ -77,3 +77,10 @@ export function printReport(report, { json, log }) {
   log("targets");
   for (const t of targets) log(`  ${t.pass ? "PASS" : "FAIL"}  ${pad(t.name, 56)} ${t.measured}`);
 }
+
+// `node bench/report.mjs report.json`: the table again from a saved --json run.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { readFileSync } = await import("node:fs");
+  const saved = JSON.parse(readFileSync(process.argv[2], "utf8"));
+  printReport(saved, { json: false, log: (line) => process.stdout.write(`${line}\n`) });
+}

@@ -63,10 +63,16 @@ function combine(label, runs, extra = {}) {
 
 const server = await startServer({ log, env: webConcurrency ? { WEB_CONCURRENCY: webConcurrency } : {} });
 // A shared machine skews every row: measure how much CPU other processes took.
-const meter = cpuMeter([server.pid, process.pid]);
+const meter = cpuMeter([process.pid]); // the server is a descendant of this process
 try {
-  const { email, sessions } = await signIn(server.url, 1 + 10);
-  const [reader, chains] = [sessions[0], sessions.slice(1)];
+  // Each refresh round gets 10 sessions of its own. A run that ends abandons
+  // the responses still in flight, so a chain's last rotation may never reach
+  // the bench: reusing that chain later (after the grace window) would be real
+  // token reuse, and the server would rightly revoke it.
+  log(`bench: signing in ${1 + 10 * (rounds + 1)} sessions`);
+  const { email, sessions } = await signIn(server.url, 1 + 10 * (rounds + 1));
+  const reader = sessions[0];
+  const chainsFor = (round) => sessions.slice(1 + 10 * round, 11 + 10 * round);
   const runs = { health: [], me: [], refresh: [], meIdle: [], meStorm: [], stormLogins: [] };
   const chainStats = new Map(); // session → { rotations, broken }
 
@@ -74,14 +80,14 @@ try {
   const warm = { duration: quick ? 2 : 3 };
   await health(server.url, warm);
   await me(server.url, reader, warm);
-  await chainedRefresh(server.url, chains, warm, chainStats);
+  await chainedRefresh(server.url, chainsFor(0), warm, new Map());
   await login(server.url, email, { duration: 2, connections: 2 });
 
   for (let round = 1; round <= rounds; round++) {
     log(`bench: round ${round}/${rounds}: health, me, refresh (${roundSeconds} s each)`);
     runs.health.push(summarize(await health(server.url, { duration: roundSeconds })));
     runs.me.push(summarize(await me(server.url, reader, { duration: roundSeconds })));
-    runs.refresh.push(summarize(await chainedRefresh(server.url, chains, { duration: roundSeconds }, chainStats)));
+    runs.refresh.push(summarize(await chainedRefresh(server.url, chainsFor(round), { duration: roundSeconds }, chainStats)));
   }
 
   log(`bench: login (${roundSeconds * rounds} s)`);
