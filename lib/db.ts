@@ -1,4 +1,5 @@
 import "server-only";
+import { userInfo } from "node:os";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { getConfig } from "./config";
@@ -21,11 +22,23 @@ export function providerOf(url: string): Provider {
   return /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
 }
 
+/**
+ * `postgresql://localhost/fa` names no user: psql and createdb then use the OS
+ * user, node-postgres uses $USER (often unset under service managers) and
+ * fails. Fill in what psql would use; scripts/migrate-pg.mjs does the same.
+ */
+export function withDefaultUser(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username || !parsed.hostname) return url;
+  parsed.username = encodeURIComponent(process.env.PGUSER || process.env.USER || userInfo().username);
+  return parsed.toString();
+}
+
 function createClient(): Database {
   const { DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_TIMEOUT } = getConfig();
   if (providerOf(DATABASE_URL) === "postgresql") {
     const adapter = new PrismaPg({
-      connectionString: DATABASE_URL,
+      connectionString: withDefaultUser(DATABASE_URL),
       max: DATABASE_POOL_SIZE,
       // A full pool or an unreachable server must fail fast (→ 503), not hang.
       connectionTimeoutMillis: DATABASE_TIMEOUT * 1000,
