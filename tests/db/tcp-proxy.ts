@@ -4,10 +4,13 @@
 //   up()    forward everything (buffered bytes flow again);
 //   stall() accept and hold: connections stay open, no byte goes through —
 //           a hung or overloaded server, or a dropped route;
+//   holdReplies() forward requests, keep the answers: the database does the
+//           work but the app never hears back (a crash or a cut between the
+//           two);
 //   down()  reset every connection and refuse new ones — a crashed server.
 import net from "node:net";
 
-type Mode = "up" | "stall" | "down";
+type Mode = "up" | "stall" | "holdReplies" | "down";
 
 interface Pair {
   client: net.Socket;
@@ -59,6 +62,10 @@ export class TcpProxy {
     this.mode = "stall";
   }
 
+  holdReplies(): void {
+    this.mode = "holdReplies";
+  }
+
   down(): void {
     this.mode = "down";
     for (const pair of [...this.pairs]) this.drop(pair);
@@ -77,12 +84,12 @@ export class TcpProxy {
     const pair: Pair = { client, server: null, toServer: [], toClient: [] };
     this.pairs.add(pair);
     client.on("data", (chunk) => {
-      if (this.mode === "up" && pair.server) pair.server.write(chunk);
+      if (this.mode !== "stall" && pair.server) pair.server.write(chunk);
       else pair.toServer.push(chunk);
     });
     client.on("error", () => {});
     client.on("close", () => this.drop(pair));
-    if (this.mode === "up") this.flush(pair);
+    if (this.mode !== "stall") this.flush(pair);
   }
 
   private flush(pair: Pair): void {
