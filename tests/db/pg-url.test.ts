@@ -51,7 +51,7 @@ describe("migrating through a URL without a user, with $USER unset", { skip: pgS
       try { await migrate(process.env.URL, { log: () => {} }); console.log("ok"); }
       catch (e) { console.log(e.code + " " + e.message); }`;
     const rest = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "USER" && name !== "PGUSER"));
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: { ...rest, URL: url, ...env } });
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: { ...rest, URL: url, ...env } as NodeJS.ProcessEnv });
     return stdout.trim();
   }
 
