@@ -50,8 +50,10 @@ describe("migrating through a URL without a user, with $USER unset", { skip: pgS
     const script = `import { migrate } from ${JSON.stringify(pathToFileURL(path.resolve("scripts/migrate.mjs")).href)};
       try { await migrate(process.env.URL, { log: () => {} }); console.log("ok"); }
       catch (e) { console.log(e.code + " " + e.message); }`;
-    const rest = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "USER" && name !== "PGUSER"));
-    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: { ...rest, URL: url, ...env } as NodeJS.ProcessEnv });
+    const childEnv: NodeJS.ProcessEnv = { ...process.env, URL: url };
+    delete childEnv.USER;
+    delete childEnv.PGUSER;
+    const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env: { ...childEnv, ...env } });
     return stdout.trim();
   }
 
