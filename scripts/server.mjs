@@ -34,7 +34,6 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     if (closing) return;
     closing = true;
     const started = Date.now();
-    log(`${signal}: finishing requests in flight`);
     // close() stops accepting at once and calls back when every connection is
     // gone. Connections busy now turn idle (keep-alive) when their response is
     // sent; closing idle ones on a short beat lets the exit follow the last
@@ -50,6 +49,8 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     });
     const beat = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
+    // Logged after close(), so whoever reads it knows new connections are refused.
+    log(`${signal}: refusing new connections, finishing requests in flight`);
     // A request that is still running after this is cut off: exit 1 says so.
     setTimeout(() => {
       log(`requests still running after ${SHUTDOWN_TIMEOUT_MS} ms: exiting anyway`);
