@@ -15,6 +15,7 @@ const TYP: Record<TokenType, string> = { access: "at+jwt", refresh: "rt+jwt" };
 // something the token itself supplies: refuse rather than ignore.
 const ALLOWED_HEADERS = new Set(["alg", "typ", "kid"]);
 const CLOCK_SKEW_SECONDS = 5;
+const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 const base = {
   sub: z.string().min(1).max(64),
@@ -75,6 +76,9 @@ export async function verifyToken<T extends TokenType>(
   type: T,
   options: { allowExpired?: boolean } = {},
 ): Promise<ClaimsOf<T>> {
+  // Compact JWS is unpadded base64url only. atob() (inside jose) would also
+  // accept "=" padding, so one token could have several spellings.
+  if (!COMPACT_JWS.test(token)) throw new AuthError("invalid_token");
   const { byKid } = await getKeys();
   let payload: JWTPayload;
   try {
