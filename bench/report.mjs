@@ -26,8 +26,8 @@ export function targetsOf({ results, soak, clientCost }) {
   ];
   if (soak) {
     targets.push({
-      name: `memory flat over ${soak.seconds} s (trend < 5% of mean)`,
-      measured: `${soak.startMB} -> ${soak.endMB} MB, max ${soak.maxMB}, ${soak.slopeMBPerMin} MB/min`,
+      name: `memory flat over ${soak.seconds} s (last third < first third + 5%)`,
+      measured: `${soak.firstThirdMB} -> ${soak.lastThirdMB} MB (start ${soak.startMB}, end ${soak.endMB}, max ${soak.maxMB})`,
       pass: soak.flat,
     });
   }
@@ -66,7 +66,7 @@ export function printReport(report, { json, log }) {
   if (soak) {
     log("");
     log(`memory over ${soak.seconds} s of mixed load (server process tree RSS, MB): ${soak.samples.map((s) => s.rssMB).join(" ")}`);
-    log(`  start ${soak.startMB}, end ${soak.endMB}, max ${soak.maxMB}; trend ${soak.slopeMBPerMin} MB/min (${soak.projectedGrowthMB} MB over the window, mean ${soak.meanMB})`);
+    log(`  start ${soak.startMB}, end ${soak.endMB}, max ${soak.maxMB}; medians of first/last third ${soak.firstThirdMB}/${soak.lastThirdMB}; least-squares trend ${soak.slopeMBPerMin} MB/min`);
     log(`  served: ${soak.requests.me} /api/me, ${soak.requests.refresh} refreshes (${soak.requests.refreshBroken} failed), ${soak.requests.login} logins`);
   }
   log("");

@@ -1,7 +1,9 @@
 // Memory under sustained load: RSS of the server's process tree sampled every
 // few seconds while a realistic mix runs (reads, rotations, logins). "Flat"
-// means no growth trend: the least-squares slope, projected over the window,
-// stays under 5% of the mean RSS.
+// means the median of the last third of the samples is less than 5% above the
+// median of the first third. (A least-squares slope is reported too, but a
+// single garbage-collection dip early in the window tilts it, so it does not
+// decide.)
 import { chainedRefresh, login, me, signIn } from "./scenarios.mjs";
 
 export async function soak(server, { seconds = 60, everySeconds = Math.max(1, seconds / 12), log = () => {} } = {}) {
@@ -30,6 +32,12 @@ export async function soak(server, { seconds = 60, everySeconds = Math.max(1, se
   const slope =
     samples.reduce((s, x) => s + (x.t - meanT) * (x.rssMB - meanR), 0) / samples.reduce((s, x) => s + (x.t - meanT) ** 2, 0);
   const projected = slope * seconds;
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+  const third = Math.max(1, Math.floor(n / 3));
+  const thirds = {
+    first: median(samples.slice(0, third).map((x) => x.rssMB)),
+    last: median(samples.slice(-third).map((x) => x.rssMB)),
+  };
   return {
     seconds,
     samples,
@@ -39,7 +47,9 @@ export async function soak(server, { seconds = 60, everySeconds = Math.max(1, se
     slopeMBPerMin: +(slope * 60).toFixed(2),
     projectedGrowthMB: +projected.toFixed(1),
     meanMB: +meanR.toFixed(1),
-    flat: projected < 0.05 * meanR,
+    firstThirdMB: thirds.first,
+    lastThirdMB: thirds.last,
+    flat: thirds.last - thirds.first < 0.05 * meanR,
     requests: {
       me: meResult.requests.total,
       refresh: refreshResult.requests.total,
