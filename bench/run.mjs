@@ -26,7 +26,7 @@ const option = (name, fallback) => Number(args.find((a) => a.startsWith(`--${nam
 const quick = flag("quick");
 const json = flag("json");
 const duration = option("duration", quick ? 6 : 15);
-const rounds = Math.max(1, option("rounds", 3));
+const rounds = Math.max(1, option("rounds", 5));
 const soakSeconds = option("soak", quick ? 15 : 60);
 const roundSeconds = Math.max(2, Math.round(duration / rounds));
 const webConcurrency = flag("cluster") ? String(availableParallelism()) : process.env.WEB_CONCURRENCY;
@@ -48,7 +48,7 @@ const summarize = (r) => ({
  * shared machine then skews one round of every row instead of one whole row,
  * and the ratios between rows stay honest.
  */
-function combine(label, runs, extra = {}) {
+function combine(label, runs, extra = {}, floor = undefined) {
   return {
     label,
     rps: median(runs.map((r) => r.rps)),
@@ -56,6 +56,9 @@ function combine(label, runs, extra = {}) {
     p99: median(runs.map((r) => r.p99)),
     errors: runs.reduce((s, r) => s + r.errors, 0),
     requests: runs.reduce((s, r) => s + r.requests, 0),
+    // Each round's req/s over the floor's in the same round, then the median:
+    // both halves of a pair ran seconds apart, under the same outside load.
+    xHealth: floor ? +median(runs.map((r, i) => r.rps / floor[i].rps)).toFixed(2) : undefined,
     rounds: runs,
     ...extra,
   };
@@ -107,13 +110,13 @@ try {
   }
 
   const results = {
-    health: combine("GET /api/health (floor)", runs.health),
-    me: combine("GET /api/me", runs.me),
+    health: combine("GET /api/health (floor)", runs.health, {}, runs.health),
+    me: combine("GET /api/me", runs.me, {}, runs.health),
     refresh: combine("POST /api/auth/refresh (10 chains)", runs.refresh, {
       rotations: [...chainStats.values()].reduce((s, c) => s + c.rotations, 0),
       brokenChains: [...chainStats.values()].filter((c) => c.broken > 0).length,
       chains: chainStats.size,
-    }),
+    }, runs.health),
     login: combine("POST /api/auth/login (bcrypt 12)", [loginRun]),
     meIdle: combine("GET /api/me (idle, storm rounds)", runs.meIdle),
     meDuringStorm: combine("GET /api/me + 8 login loops", runs.meStorm, {
