@@ -30,12 +30,12 @@ export const BENCH_ENV = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 
-export async function startServer({ env = {}, log = () => {} } = {}) {
+export async function startServer({ env = {}, log = () => {}, nodeArgs = [] } = {}) {
   const dir = path.join(ROOT, ".tmp");
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `bench-${randomBytes(6).toString("hex")}.db`);
   const port = await freePort();
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+  const child = spawn(process.execPath, [...nodeArgs, "scripts/start.mjs"], {
     cwd: ROOT,
     env: {
       ...process.env,

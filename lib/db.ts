@@ -1,6 +1,6 @@
 import "server-only";
 import { userInfo } from "node:os";
-import { PrismaBetterSqlite3Cached } from "./sqlite-statements";
+import { PrismaBetterSqlite3Tuned } from "./sqlite-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { getConfig } from "./config";
 import { log } from "./log";
@@ -62,7 +62,7 @@ function createClient(): Database {
   const file = DATABASE_URL.replace(/^file:/, "");
   // `timeout` is SQLite's busy timeout: writers wait for the lock instead of
   // failing with "database is locked" when requests overlap.
-  const adapter = new PrismaBetterSqlite3Cached({ url: file, timeout: DATABASE_TIMEOUT * 1000 });
+  const adapter = new PrismaBetterSqlite3Tuned({ url: file, timeout: DATABASE_TIMEOUT * 1000 });
   return new PrismaClient({ adapter });
 }
 

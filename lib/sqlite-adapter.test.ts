@@ -15,7 +15,7 @@ let db: Database.Database;
 let compiled = 0;
 
 before(async () => {
-  const { cacheStatements } = await import("./sqlite-statements");
+  const { cacheStatements } = await import("./sqlite-adapter");
   db = new Database(path.join(dir, "t.db"));
   db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT NOT NULL)');
   const original = db.prepare.bind(db);
@@ -50,4 +50,16 @@ test("a rolled-back transaction leaves nothing behind", () => {
   assert.deepEqual(read(10).rows, [[10, "ten"]]);
   db.prepare("ROLLBACK").run();
   assert.deepEqual(read(10).rows, []);
+});
+
+test("the app's connections commit without an fsync per write (synchronous=NORMAL)", async () => {
+  const { PrismaBetterSqlite3Tuned } = await import("./sqlite-adapter");
+  const factory = new PrismaBetterSqlite3Tuned({ url: path.join(dir, "tuned.db") });
+  const adapter = await factory.connect();
+  try {
+    const result = await adapter.queryRaw({ sql: "PRAGMA synchronous", args: [], argTypes: [] });
+    assert.equal(Number(result.rows[0][0]), 1, "1 = NORMAL (2 = FULL, the default)");
+  } finally {
+    await adapter.dispose();
+  }
 });
