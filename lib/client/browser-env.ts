@@ -1,8 +1,10 @@
 import type { ClientEnv } from "./api";
+import type { TokenClock } from "./refresh";
 import { recordSessionEvent } from "./timeline";
 
 const LOCK_NAME = "fresh-auth:refresh";
 const GENERATION_KEY = "fresh-auth:refresh-generation";
+const EXPIRY_KEY = "fresh-auth:access-expires-at";
 const LEASE_KEY = "fresh-auth:refresh-lease";
 // Past this, a tab waiting for the lock stops waiting and refreshes anyway:
 // a frozen or crashed holder must never wedge every other tab.
@@ -23,17 +25,39 @@ function storage(): Storage | null {
   }
 }
 
-/** Shared through localStorage so every tab sees every refresh; memory when storage is blocked. */
-function createGeneration() {
-  let memory = 0;
+const readNumber = (key: string): number | null => {
+  const raw = storage()?.getItem(key);
+  const value = raw == null ? NaN : Number(raw);
+  return Number.isFinite(value) ? value : null;
+};
+
+/**
+ * Shared through localStorage so every tab sees every renewal (this tab's own
+ * memory when storage is blocked). The expiry is written before the
+ * generation: a tab that sees the new generation also sees the new expiry.
+ */
+export function createClock(): TokenClock {
+  const memory = { generation: 0, expiresAt: null as number | null };
+  const generation = () => Math.max(memory.generation, readNumber(GENERATION_KEY) ?? 0);
+  const expiresAt = () => (storage() ? readNumber(EXPIRY_KEY) : memory.expiresAt);
+  const writeExpiry = (value: number | null) => {
+    memory.expiresAt = value;
+    if (value === null) storage()?.removeItem(EXPIRY_KEY);
+    else storage()?.setItem(EXPIRY_KEY, String(value));
+  };
   return {
-    read(): number {
-      const stored = Number(storage()?.getItem(GENERATION_KEY) ?? 0);
-      return Math.max(memory, Number.isFinite(stored) ? stored : 0);
-    },
-    bump(): void {
-      memory = this.read() + 1;
-      storage()?.setItem(GENERATION_KEY, String(memory));
+    generation,
+    expiresAt,
+    record(value, renewed) {
+      if (renewed) {
+        writeExpiry(value);
+        memory.generation = generation() + 1;
+        storage()?.setItem(GENERATION_KEY, String(memory.generation));
+        return;
+      }
+      // An answer to an older request must not move the expiry backwards.
+      const current = expiresAt();
+      if (value !== null && (current === null || value > current)) writeExpiry(value);
     },
   };
 }
@@ -87,7 +111,7 @@ export function browserEnv(): ClientEnv {
     fetch: (input, init) => globalThis.fetch(input, init),
     readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie)),
     withRefreshLock,
-    generation: createGeneration(),
+    clock: createClock(),
     goToLogin: () => {
       const next = window.location.pathname + window.location.search;
       window.location.assign(`/login?next=${encodeURIComponent(next)}`);
