@@ -1,13 +1,16 @@
 import Link from "next/link";
+import type { PageSessionInfo } from "@/lib/auth/page";
+import { SessionHint } from "./session-hint";
 import { SignOutButton } from "./sign-out-button";
 
 interface Props {
   email: string;
   current: "/" | "/account";
+  session: PageSessionInfo;
 }
 
 /** The signed-in header: a banner landmark holding the one header "Sign out". */
-export function SiteHeader({ email, current }: Props) {
+export function SiteHeader({ email, current, session }: Props) {
   const link = (href: Props["current"], label: string) => (
     <Link href={href} aria-current={current === href ? "page" : undefined}>
       {label}
@@ -29,6 +32,7 @@ export function SiteHeader({ email, current }: Props) {
           <SignOutButton />
         </div>
       </div>
+      <SessionHint accessExpiresAt={session.accessExpiresAt} serverNow={new Date().toISOString()} />
     </header>
   );
 }

@@ -1,11 +1,8 @@
 import type { ClientEnv } from "./api";
 import type { TokenClock } from "./refresh";
+import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "./keys";
 import { recordSessionEvent } from "./timeline";
 
-const LOCK_NAME = "fresh-auth:refresh";
-const GENERATION_KEY = "fresh-auth:refresh-generation";
-const EXPIRY_KEY = "fresh-auth:access-expires-at";
-const LEASE_KEY = "fresh-auth:refresh-lease";
 // Past this, a tab waiting for the lock stops waiting and refreshes anyway:
 // a frozen or crashed holder must never wedge every other tab.
 const LOCK_WAIT_MS = 20_000;
@@ -98,7 +95,7 @@ async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
   if (!locks) return withLease(task);
   try {
-    return await locks.request(LOCK_NAME, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, task);
+    return await locks.request(REFRESH_LOCK, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, task);
   } catch (error) {
     if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) return task();
     throw error;

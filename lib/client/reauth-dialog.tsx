@@ -51,8 +51,12 @@ export function ReauthDialog() {
   function finish(outcome: "confirmed" | Error) {
     const current = waiter.current;
     waiter.current = null;
+    // Close now, not in the effect: focus can only go back once the page is no
+    // longer inert behind the modal.
+    if (dialog.current?.open) dialog.current.close();
     setOpen(false);
     setPending(false);
+    setError(null);
     if (input.current) input.current.value = "";
     returnFocus.current?.focus();
     if (outcome === "confirmed") current?.resolve();
