@@ -70,3 +70,20 @@ test("a full page load with an expired access token shows the signed-in page, no
   expect(requests.count("GET /api/auth/resume")).toBe(1);
   await expect(page.getByRole("dialog")).toHaveCount(0);
 });
+
+test("clicking around across expiries never shows a login form", async ({ page, user }) => {
+  await signIn(page, user);
+  await page.goto("/");
+  const visited: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
+  });
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const [link, heading] of [["Account", "Account"], ["Home", /^Hello/]] as const) {
+    await page.waitForTimeout(PAST_EXPIRY_MS);
+    await nav.getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+  }
+  expect(visited.filter((path) => path === "/login")).toEqual([]);
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+});

@@ -39,12 +39,9 @@ export function ReauthDialog() {
 
   useEffect(() => {
     const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) {
+    if (open && element && !element.open) {
       element.showModal();
       input.current?.focus();
-    } else if (!open && element.open) {
-      element.close();
     }
   }, [open]);
 
@@ -80,6 +77,9 @@ export function ReauthDialog() {
     }
   }
 
+  // Not in the DOM at all while closed: a hidden "Password" field would sit
+  // beside the sign-in form's own and confuse label-based tools.
+  if (!open) return null;
   return (
     <dialog
       ref={dialog}
