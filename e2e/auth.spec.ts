@@ -19,7 +19,7 @@ test("sign in through the form, with a wrong password first", async ({ page, use
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toContainText("do not match");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL("/");

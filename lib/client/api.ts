@@ -162,6 +162,13 @@ export function createApiClient(env: ClientEnv) {
       return session;
     },
     /**
+     * Renews the access token now (the /resume hand-off of client-side
+     * navigations): the same single flight and lock as every other refresh.
+     */
+    resumeSession(): Promise<void> {
+      return refresher.refreshAfter(env.clock.generation());
+    },
+    /**
      * A server-rendered page tells the wrapper when its access token expires
      * (`serverNow` anchors the server's clock to this one).
      */

@@ -110,7 +110,9 @@ export function browserEnv(): ClientEnv {
     withRefreshLock,
     clock: createClock(),
     goToLogin: () => {
-      const next = window.location.pathname + window.location.search;
+      // From the /resume hand-off, come back to where it was heading, not to /resume.
+      const here = window.location.pathname === "/resume" ? new URLSearchParams(window.location.search).get("next") : null;
+      const next = here ?? window.location.pathname + window.location.search;
       window.location.assign(`/login?next=${encodeURIComponent(next)}`);
     },
     notify: recordSessionEvent,
