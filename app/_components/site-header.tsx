@@ -37,15 +37,24 @@ export function SiteHeader({ email, current, session }: Props) {
   );
 }
 
-/** The signed-out header of /login and /register. */
-export function PlainHeader() {
+/** The signed-out header of /login and /register; /resume shows the brand without a link. */
+export function PlainHeader({ link = true }: { link?: boolean }) {
+  const brand = (
+    <>
+      <span className="brand-mark" aria-hidden="true" />
+      Fresh Auth
+    </>
+  );
   return (
     <header className="site-header">
       <div className="site-header-inner">
-        <Link href="/login" className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          Fresh Auth
-        </Link>
+        {link ? (
+          <Link href="/login" className="brand">
+            {brand}
+          </Link>
+        ) : (
+          <span className="brand">{brand}</span>
+        )}
       </div>
     </header>
   );

@@ -19,7 +19,7 @@ export default async function ResumePage({ searchParams }: Props) {
   const next = safeNextPath(typeof params.next === "string" ? params.next : null);
   return (
     <>
-      <PlainHeader />
+      <PlainHeader link={false} />
       <main id="main" className="auth-main">
         <ResumeSession next={next} />
       </main>
