@@ -63,11 +63,15 @@ test("a full page load with an expired access token shows the signed-in page, no
     if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
   });
   const requests = countRequests(page);
+  const sessionsRead = page.waitForResponse("**/api/sessions"); // the page's first API call
   await page.goto("/account");
   await expect(page).toHaveURL("/account");
   await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
+  expect((await sessionsRead).status()).toBe(200);
   expect(visited.filter((path) => path === "/login")).toEqual([]);
   expect(requests.count("GET /api/auth/resume")).toBe(1);
+  // The hand-off was the one renewal: the page told the wrapper the new expiry in time.
+  expect(requests.count("POST /api/auth/refresh")).toBe(0);
   await expect(page.getByRole("dialog")).toHaveCount(0);
 });
 

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect } from "react";
+import { useLayoutEffect } from "react";
 import { api } from "@/lib/client";
 
 /**
@@ -9,6 +9,9 @@ import { api } from "@/lib/client";
  * `serverNow` anchors the server's clock; renders nothing.
  */
 export function SessionHint({ accessExpiresAt, serverNow }: { accessExpiresAt: string; serverNow: string }) {
-  useEffect(() => api.noteAccessExpiry(accessExpiresAt, serverNow), [accessExpiresAt, serverNow]);
+  // A layout effect, and the header comes first in the tree: this runs before
+  // SWR's first fetch on the page, which would otherwise still see the expiry
+  // of the token this page load replaced and refresh for nothing.
+  useLayoutEffect(() => api.noteAccessExpiry(accessExpiresAt, serverNow), [accessExpiresAt, serverNow]);
   return null;
 }
