@@ -58,19 +58,20 @@ export async function getPageSession(): Promise<PageSession | null> {
  * hand-off and comes straight back; no session at all goes to the login
  * form, which returns to `nextPath` afterwards (docs/decisions/301).
  *
- * A full page load (`Sec-Fetch-Mode: navigate`) goes to /api/auth/resume,
- * which rotates with the path-scoped refresh cookie and answers a redirect:
- * no script needed. A client-side navigation (an RSC fetch; Next hides its
- * `RSC` header from pages) cannot follow a redirect through a route handler,
- * so it goes to the /resume page, which refreshes through the fetch wrapper
- * and navigates on. That page works for full loads too, so a browser that
- * sends no Sec-Fetch headers takes it as well.
+ * A full page load goes to /api/auth/resume, which rotates with the
+ * path-scoped refresh cookie and answers a redirect: no script needed, so it
+ * also serves clients without JavaScript. A client-side navigation is a
+ * fetch (`Sec-Fetch-Mode` other than `navigate`; Next hides its `RSC` header
+ * from pages) and cannot follow a redirect through a route handler, so it
+ * goes to the /resume page, which refreshes through the fetch wrapper and
+ * navigates on.
  */
 export async function requirePageSession(nextPath: string): Promise<PageSession> {
   const auth = await readPageAuth();
   if (auth.status === "signed-in") return auth.value;
   const next = encodeURIComponent(nextPath);
   if (auth.status === "signed-out") redirect(`/login?next=${next}`);
-  const fullPageLoad = (await headers()).get("sec-fetch-mode") === "navigate";
-  redirect(fullPageLoad ? `/api/auth/resume?next=${next}` : `/resume?next=${next}`);
+  const mode = (await headers()).get("sec-fetch-mode");
+  const clientNavigation = mode !== null && mode !== "navigate";
+  redirect(clientNavigation ? `/resume?next=${next}` : `/api/auth/resume?next=${next}`);
 }
