@@ -63,10 +63,16 @@ export function ReauthDialog() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
+    const password = input.current?.value ?? "";
+    if (!password) {
+      setError("Enter your password to continue.");
+      input.current?.focus();
+      return;
+    }
     setPending(true);
     setError(null);
     try {
-      await api.freshLogin(input.current?.value ?? "");
+      await api.freshLogin(password);
       finish("confirmed");
     } catch (caught) {
       // The session itself is gone: the wrapper is already leaving for /login.
