@@ -52,7 +52,7 @@ describe("scripts/audit.mjs", () => {
   });
 
   test("a high or a critical finding fails CI", () => {
-    for (const counts of [{ high: 1 }, { critical: 2 }, { high: 1, critical: 1, low: 4 }]) {
+    for (const counts of [{ high: 1 }, { critical: 2 }, { high: 1, critical: 1, low: 4 }] as Record<string, number>[]) {
       const run = audit(report(counts), 1);
       assert.equal(run.status, 1, `${JSON.stringify(counts)}: ${run.output}`);
       assert.match(run.output, /FAILED/);

@@ -122,7 +122,7 @@ describe("only JSON bodies: forms and text/plain (what a cross-site <form> can s
 
 describe("safe methods never change anything", () => {
   test("GET and HEAD on every mutating route are 405 with Allow, whatever the query or override headers say", async () => {
-    const overrides = [{}, { "x-http-method-override": "DELETE" }, { "x-http-method": "DELETE" }, { "x-method-override": "POST" }];
+    const overrides: Record<string, string>[] = [{}, { "x-http-method-override": "DELETE" }, { "x-http-method": "DELETE" }, { "x-method-override": "POST" }];
     for (const [method, path, body] of UNSAFE) {
       const query = body ? `?${new URLSearchParams(Object.entries(body() as Record<string, string>)).toString()}&_method=${method}` : `?_method=${method}`;
       for (const headers of overrides) {
