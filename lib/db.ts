@@ -1,7 +1,9 @@
 import "server-only";
+import { userInfo } from "node:os";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { getConfig } from "./config";
+import { log } from "./log";
 import { PrismaClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 
@@ -21,16 +23,40 @@ export function providerOf(url: string): Provider {
   return /^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite";
 }
 
+/**
+ * `postgresql://localhost/fa` names no user: psql and createdb then use the OS
+ * user, node-postgres uses $USER (often unset under service managers) and
+ * fails. Fill in what psql would use; scripts/migrate-pg.mjs does the same.
+ */
+export function withDefaultUser(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.username || !parsed.hostname) return url;
+  parsed.username = encodeURIComponent(process.env.PGUSER || process.env.USER || userInfo().username);
+  return parsed.toString();
+}
+
 function createClient(): Database {
   const { DATABASE_URL, DATABASE_POOL_SIZE, DATABASE_TIMEOUT } = getConfig();
   if (providerOf(DATABASE_URL) === "postgresql") {
-    const adapter = new PrismaPg({
-      connectionString: DATABASE_URL,
-      max: DATABASE_POOL_SIZE,
-      // A full pool or an unreachable server must fail fast (→ 503), not hang.
-      connectionTimeoutMillis: DATABASE_TIMEOUT * 1000,
-      query_timeout: DATABASE_TIMEOUT * 1000,
-    });
+    const timeoutMs = DATABASE_TIMEOUT * 1000;
+    const adapter = new PrismaPg(
+      {
+        connectionString: withDefaultUser(DATABASE_URL),
+        max: DATABASE_POOL_SIZE,
+        // A full pool or an unreachable server fails fast (→ 503), never hangs:
+        // the wait for a pooled or new connection, and for each reply, is bounded.
+        connectionTimeoutMillis: timeoutMs,
+        query_timeout: timeoutMs,
+        // The server gives up too, so a statement stuck on a row lock does not
+        // keep holding a pooled connection after the client stopped waiting,
+        // and a transaction whose client vanished releases its locks.
+        statement_timeout: timeoutMs,
+        idle_in_transaction_session_timeout: 2 * timeoutMs,
+        keepAlive: true,
+        application_name: "fresh-auth",
+      },
+      { onPoolError: (error) => log.warn({ err: error }, "database connection lost") },
+    );
     return new PostgresClient({ adapter }) as unknown as Database;
   }
   const file = DATABASE_URL.replace(/^file:/, "");

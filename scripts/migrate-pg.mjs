@@ -1,4 +1,5 @@
 // PostgreSQL side of scripts/migrate.mjs (node-postgres).
+import { userInfo } from "node:os";
 import pg from "pg";
 
 /** Prisma Migrate's own advisory-lock key, so we and `prisma migrate` exclude each other. */
@@ -20,6 +21,35 @@ const RECORD = `INSERT INTO _prisma_migrations
   (id, checksum, finished_at, migration_name, logs, rolled_back_at, started_at, applied_steps_count)
   VALUES ($1, $2, $3, $4, NULL, NULL, $5, 1)`;
 
+/**
+ * `postgresql://localhost/fa` names no user. libpq (psql, createdb) then uses
+ * the OS user; node-postgres uses $USER, which service managers and containers
+ * often leave unset, and fails with "no PostgreSQL user name specified". Fill
+ * in what psql would use so the URL means the same to both. lib/db.ts does the same.
+ */
+export function withDefaultUser(url) {
+  const parsed = new URL(url);
+  if (parsed.username || !parsed.hostname) return url;
+  parsed.username = encodeURIComponent(process.env.PGUSER || process.env.USER || userInfo().username);
+  return parsed.toString();
+}
+
+/** What to do about the usual first-start failures, in the operator's words. */
+function explain(error, url) {
+  const { hostname, port, pathname } = new URL(url);
+  const where = `${hostname || "localhost"}:${port || 5432}`;
+  const database = decodeURIComponent(pathname.slice(1));
+  const hint = {
+    ECONNREFUSED: `Nothing listens on ${where}: is PostgreSQL running, and is the host/port in DATABASE_URL right?`,
+    ENOTFOUND: `The host in DATABASE_URL (${hostname}) does not resolve.`,
+    "3D000": `Create the database first: \`createdb ${database}\` (or CREATE DATABASE "${database}").`,
+    28000: "Put a user in the URL that PostgreSQL knows: postgresql://USER:PASSWORD@host:port/database.",
+    "28P01": "Check the user and password in DATABASE_URL (postgresql://USER:PASSWORD@host:port/database).",
+  }[error.code];
+  if (hint) error.message = `${error.message}. ${hint}`;
+  return error;
+}
+
 export async function openPostgres(url, timeoutMs) {
   // The app's client (lib/db.ts) always uses the default schema; a `?schema=`
   // here would migrate one schema while the app reads another.
@@ -27,9 +57,13 @@ export async function openPostgres(url, timeoutMs) {
   if (schema && schema !== "public") {
     throw new Error(`DATABASE_URL ?schema=${schema} is not supported: give the app its own database.`);
   }
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: timeoutMs });
+  const client = new pg.Client({ connectionString: withDefaultUser(url), connectionTimeoutMillis: timeoutMs });
   client.on("error", () => {}); // a dropped connection also rejects the pending query
-  await client.connect();
+  try {
+    await client.connect();
+  } catch (error) {
+    throw explain(error, url);
+  }
   try {
     // Bounds the wait for the advisory lock, and for the table locks DDL needs
     // while app instances are serving (an unbounded wait would queue every query).

@@ -6,6 +6,9 @@ import http from "node:http";
 import next from "next";
 
 const PEER_HEADER = "x-fresh-auth-peer";
+// Longest a shutdown waits for requests in flight (below the usual 30 s
+// termination grace of orchestrators, so we exit before a SIGKILL).
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 // Next's own internal headers: honoured from outside they have let requests
 // skip middleware (CVE-2025-29927: x-middleware-subrequest) or steer routing,
 // caching and revalidation. Next 16 is patched and filters several itself;
@@ -20,7 +23,11 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
+  let closing = false;
   const server = http.createServer((req, res) => {
+    // A request that arrives on a kept-alive connection during shutdown is
+    // served, and its connection closed after it.
+    if (closing) res.setHeader("Connection", "close");
     // Node lower-cases header names, and Next builds each request from req.headers.
     for (const name of Object.keys(req.headers)) if (isInternal(name)) delete req.headers[name];
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
@@ -30,16 +37,32 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
   await new Promise((resolve) => server.listen(port, hostname, resolve));
   log(`Fresh Auth listening on http://localhost:${port} (pid ${process.pid})`);
 
-  let closing = false;
   const shutdown = (signal) => {
     if (closing) return;
     closing = true;
-    log(`${signal}: finishing requests in flight`);
-    // close() stops accepting and waits for in-flight requests; idle
-    // keep-alive sockets are closed so it does not wait for them.
-    server.close(() => process.exit(0));
+    const started = Date.now();
+    // close() stops accepting at once and calls back when every connection is
+    // gone. Connections busy now turn idle (keep-alive) when their response is
+    // sent; closing idle ones on a short beat lets the exit follow the last
+    // response instead of waiting for keepAliveTimeout.
+    server.close(async () => {
+      clearInterval(beat);
+      // Hand the pooled database connections back cleanly (lib/db.ts keeps
+      // the client on globalThis); never let that delay the exit for long.
+      const db = globalThis.freshAuthDb;
+      if (db) await Promise.race([db.$disconnect().catch(() => {}), new Promise((r) => setTimeout(r, 1000))]);
+      log(`stopped after ${Date.now() - started} ms`);
+      process.exit(0);
+    });
+    const beat = setInterval(() => server.closeIdleConnections(), 50);
     server.closeIdleConnections();
-    setTimeout(() => process.exit(0), 10_000).unref();
+    // Logged after close(), so whoever reads it knows new connections are refused.
+    log(`${signal}: refusing new connections, finishing requests in flight`);
+    // A request that is still running after this is cut off: exit 1 says so.
+    setTimeout(() => {
+      log(`requests still running after ${SHUTDOWN_TIMEOUT_MS} ms: exiting anyway`);
+      process.exit(1);
+    }, SHUTDOWN_TIMEOUT_MS).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

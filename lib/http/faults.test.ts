@@ -59,6 +59,44 @@ describe("errorResponse", () => {
     }
   });
 
+  test("what Prisma 7, its driver adapters, node-postgres and pg-pool throw in an outage is 503", async () => {
+    const adapterError = (cause: Record<string, unknown>, code = "P2010") =>
+      Object.assign(new Error("Raw query failed."), { name: "PrismaClientKnownRequestError", code, meta: { driverAdapterError: { name: "DriverAdapterError", cause } } });
+    const outages: [string, unknown][] = [
+      // Seen on a killed connection: $queryRaw reports P2010, the adapter says why.
+      ["raw query, connection closed", adapterError({ kind: "ConnectionClosed" })],
+      ["model query, connection closed", adapterError({ kind: "ConnectionClosed" }, "P1017")],
+      ["SQLITE_BUSY through the adapter", adapterError({ kind: "SocketTimeout" })],
+      ["too many connections", adapterError({ kind: "TooManyConnections", cause: "sorry, too many clients already" })],
+      ["server restarting (57P01)", adapterError({ kind: "postgres", code: "57P01" })],
+      ["statement_timeout (57014)", adapterError({ kind: "postgres", code: "57014" })],
+      ["pool wait", new Error("timeout exceeded when trying to connect")],
+      ["query read timeout", new Error("Query read timeout")],
+      ["connect timeout, cause chain", new Error("Connection terminated due to connection timeout", { cause: new Error("Connection terminated unexpectedly") })],
+      ["wrapped deeper", new Error("outer", { cause: new Error("middle", { cause: { code: "ECONNRESET" } }) })],
+      ["happy eyeballs", new AggregateError([{ code: "ECONNREFUSED" }, { code: "ECONNREFUSED" }], "")],
+    ];
+    for (const [label, outage] of outages) {
+      const response = faults.errorResponse(outage);
+      assert.equal(response.status, 503, label);
+      assert.ok(Number(response.headers.get("retry-after")) >= 1, label);
+      assert.equal(response.headers.get("set-cookie"), null, label);
+    }
+  });
+
+  test("other database errors stay 500: a bug is not an outage", async () => {
+    const notOutages: [string, unknown][] = [
+      ["unique violation", Object.assign(new Error("Unique constraint failed"), { code: "P2002" })],
+      ["missing table", Object.assign(new Error("Raw query failed."), { code: "P2010", meta: { driverAdapterError: { cause: { kind: "TableDoesNotExist" } } } })],
+      ["syntax error", Object.assign(new Error("Raw query failed."), { code: "P2010", meta: { driverAdapterError: { cause: { kind: "postgres", code: "42601" } } } })],
+      ["a message that merely says timeout", new Error("render timeout in component")],
+      ["a cycle of causes", (() => { const e: Error & { cause?: unknown } = new Error("loop"); e.cause = e; return e; })()],
+    ];
+    for (const [label, error] of notOutages) {
+      assert.equal(faults.errorResponse(error).status, 500, label);
+    }
+  });
+
   test("an AuthError keeps its own status and body", async () => {
     const table: [import("../shared/error-codes").ErrorCode, number][] = [
       ["invalid_request", 400],

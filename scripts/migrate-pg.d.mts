@@ -1,0 +1,4 @@
+// Types for scripts/migrate-pg.mjs (the PostgreSQL side of scripts/migrate.mjs).
+export declare const PRISMA_LOCK_KEY: number;
+/** Fills in the user psql would use when the URL names none (PGUSER, USER, then the OS user). */
+export declare function withDefaultUser(url: string): string;
