@@ -7,7 +7,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { after, before, describe, test } from "node:test";
 import { exportJWK, SignJWT } from "jose";
 import { Client, PASSWORD, registered, sleep, startServer, TEST_SECRET, type TestServer } from "../http/harness";
-import { assertError, b64, claimsFor, copyOf, csrfFor, decode, deriveKey, forge, kidOf, now, signRaw, withCookies } from "./helpers";
+import { assertError, b64, claimsFor, csrfFor, decode, deriveKey, forge, kidOf, now, signRaw, withCookies } from "./helpers";
 
 type TokenType = "access" | "refresh";
 interface Case {
@@ -230,32 +230,36 @@ describe("confusion and tampering with genuine tokens", () => {
     assert.equal((await session.client.get("/api/me")).data.user.email, session.email);
   });
 
-  test("re-encoded signatures of a revoked session's tokens are never accepted", async () => {
+  test("re-encoded signatures of a revoked session's tokens are invalid_token, the originals token_revoked", async () => {
     const session = await registered(server.url);
     const access = session.client.cookie("access_token")!;
     const refresh = session.client.cookie("refresh_token")!;
     const csrf = session.client.cookie("csrf_token")!;
     assert.equal((await session.client.post("/api/auth/logout")).status, 204);
+    assertError(await withCookies(server.url, { access_token: access }).get("/api/me"), 401, "token_revoked", "the original access token");
     for (const [name, token] of Object.entries(reencodings(access))) {
-      assertError(await withCookies(server.url, { access_token: token }).get("/api/me"), 401, ["invalid_token", "token_revoked"], `access, ${name}`);
+      assertError(await withCookies(server.url, { access_token: token }).get("/api/me"), 401, "invalid_token", `access, ${name}`);
     }
     for (const [name, token] of Object.entries(reencodings(refresh))) {
       const res = await withCookies(server.url, { refresh_token: token }).post("/api/auth/refresh", undefined, { headers: { "x-csrf-token": csrf } });
-      assertError(res, 401, ["invalid_token", "token_revoked"], `refresh, ${name}`);
+      assertError(res, 401, "invalid_token", `refresh, ${name}`);
     }
   });
 
-  test("a re-encoded copy of a rotated refresh token counts as reuse: refused after the grace, and the session ends", async () => {
+  test("a re-encoded copy of a rotated refresh token is refused; the original after the grace ends the session", async () => {
     const session = await registered(server.url);
     const parent = session.client.cookie("refresh_token")!;
-    const stolen = copyOf(session.client);
+    const csrf = { "x-csrf-token": session.client.cookie("csrf_token")! };
     assert.equal((await session.client.post("/api/auth/refresh")).status, 200);
     await sleep(1300); // past AUTH_REFRESH_REUSE_GRACE=1s
-    const variant = reencodings(parent)["non-canonical last character"];
-    stolen.cookies.set("refresh_token", { value: variant, path: "/api/auth", attributes: "" });
-    const res = await stolen.post("/api/auth/refresh");
-    assertError(res, 401, ["invalid_token", "token_revoked"], "re-encoded parent");
-    assertError(await session.client.get("/api/me"), 401, ["token_revoked"], "reuse detection revoked the whole session");
+    for (const [name, variant] of Object.entries(reencodings(parent))) {
+      const res = await withCookies(server.url, { refresh_token: variant }).post("/api/auth/refresh", undefined, { headers: csrf });
+      assertError(res, 401, "invalid_token", `re-encoded parent, ${name}`);
+    }
+    assert.equal((await session.client.get("/api/me")).status, 200, "refused copies end nothing");
+    const thief = await withCookies(server.url, { refresh_token: parent }).post("/api/auth/refresh", undefined, { headers: csrf });
+    assertError(thief, 401, "token_revoked", "the parent itself is reuse");
+    assertError(await session.client.get("/api/me"), 401, "token_revoked", "reuse detection revoked the whole session");
   });
 });
 
@@ -267,13 +271,14 @@ function reencodings(token: string): Record<string, string> {
   const last = alphabet.indexOf(s.at(-1)!);
   const nonCanonical = s.slice(0, -1) + alphabet[(last & ~3) | ((last & 3) ^ 1)];
   const standard = s.replace(/-/g, "+").replace(/_/g, "/");
-  return {
+  const variants: Record<string, string> = {
     "with = padding": `${h}.${p}.${s}=`,
     "with == padding": `${h}.${p}.${s}==`,
     "standard base64 alphabet": `${h}.${p}.${standard}`,
     "standard alphabet with padding": `${h}.${p}.${standard}=`,
     "non-canonical last character": `${h}.${p}.${nonCanonical}`,
     "padded header": `${h}=.${p}.${s}`,
-    "percent-encoded dots": `${h}%2E${p}%2E${s}`,
   };
+  // A signature without "-" or "_" reads the same in both alphabets: that one is no variant.
+  return Object.fromEntries(Object.entries(variants).filter(([, variant]) => variant !== token));
 }
