@@ -11,7 +11,7 @@ export default async function HomePage() {
   const { user, session } = await requirePageSession("/");
   return (
     <>
-      <SiteHeader email={user.email} current="/" />
+      <SiteHeader email={user.email} current="/" session={session} />
       <main id="main" className="main stack">
         <div>
           <h1>Hello{user.name ? `, ${user.name}` : ""}</h1>

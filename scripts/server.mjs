@@ -10,8 +10,14 @@ const PEER_HEADER = "x-fresh-auth-peer";
 // termination grace of orchestrators, so we exit before a SIGKILL).
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 // Next's own internal headers: honoured from outside they have let requests
-// skip middleware (CVE-2025-29927). Next 16 is patched; this is defence in depth.
-const INTERNAL_HEADERS = [PEER_HEADER, "x-middleware-subrequest", "x-middleware-invoke", "x-invoke-path", "x-invoke-query", "x-invoke-output"];
+// skip middleware (CVE-2025-29927: x-middleware-subrequest) or steer routing,
+// caching and revalidation. Next 16 is patched and filters several itself;
+// stripping every header of these families before Next sees the request is
+// defence in depth. Browser-facing ones (RSC, Next-Router-*, Next-Action) are
+// not internal and stay.
+const INTERNAL_PREFIXES = ["x-middleware-", "x-invoke-", "x-nextjs-", "x-next-", "x-prerender-"];
+const INTERNAL_HEADERS = new Set([PEER_HEADER, "x-matched-path", "x-now-route-matches", "next-resume"]);
+const isInternal = (name) => INTERNAL_HEADERS.has(name) || INTERNAL_PREFIXES.some((prefix) => name.startsWith(prefix));
 
 export async function serve({ port, hostname = "0.0.0.0", dev = false, log = console.log }) {
   const app = next({ dev, dir: process.cwd(), hostname, port });
@@ -22,7 +28,8 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     // A request that arrives on a kept-alive connection during shutdown is
     // served, and its connection closed after it.
     if (closing) res.setHeader("Connection", "close");
-    for (const name of INTERNAL_HEADERS) delete req.headers[name];
+    // Node lower-cases header names, and Next builds each request from req.headers.
+    for (const name of Object.keys(req.headers)) if (isInternal(name)) delete req.headers[name];
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
     handle(req, res);
   });

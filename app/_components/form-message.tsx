@@ -14,9 +14,15 @@ export function FormMessage({ error, success }: { error?: unknown; success?: str
     );
   }
   const text = error ? describeError(error) : success;
+  // The live region is always there so the message is announced when it
+  // appears; the status role only exists while there is something to say.
   return (
-    <p role="status" className={text ? `notice ${error ? "notice-info" : "notice-ok"}` : "visually-hidden"}>
-      {text}
-    </p>
+    <div aria-live="polite">
+      {text && (
+        <p role="status" className={`notice ${error ? "notice-info" : "notice-ok"}`}>
+          {text}
+        </p>
+      )}
+    </div>
   );
 }

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useSyncExternalStore } from "react";
+import { useSyncExternalStore } from "react";
 import useSWR from "swr";
 import type { Me, SessionListItem } from "@/lib/client";
 import { serverTimelineSnapshot, subscribeTimeline, timelineSnapshot } from "@/lib/client/timeline";
@@ -10,22 +10,20 @@ import { formatDateTime, formatTime, relative, useNow } from "./use-now";
 
 /**
  * Live status of this session. The server rendered the first state (no flash);
- * SWR keeps it current, and any refresh or re-verification, in this tab or
- * another, re-reads /api/me so the badge follows the token.
+ * SWR keeps it current, and the session status that any refresh or
+ * re-verification returned, in this tab or another, updates the badge without
+ * another request.
  */
 export function SessionPanel({ initial }: { initial: Me }) {
   const me = useSWR<Me>("/api/me", { fallbackData: initial, revalidateOnMount: false });
   const sessions = useSWR<{ sessions: SessionListItem[] }>("/api/sessions");
   const timeline = useSyncExternalStore(subscribeTimeline, timelineSnapshot, serverTimelineSnapshot);
   const now = useNow();
-  const { mutate: mutateMe } = me;
   const check = useAction(() => Promise.all([me.mutate(), sessions.mutate()]));
 
-  useEffect(() => {
-    if (timeline.events.length) void mutateMe();
-  }, [timeline, mutateMe]);
-
-  const session = (me.data ?? initial).session;
+  const base = (me.data ?? initial).session;
+  const latest = timeline.latest;
+  const session = latest && latest.id === base.id && Date.parse(latest.accessExpiresAt) > Date.parse(base.accessExpiresAt) ? latest : base;
   const freshUntil = session.freshUntil ? new Date(session.freshUntil).getTime() : 0;
   const fresh = session.fresh && (now === null || freshUntil > now);
   const minutes = now === null ? null : Math.max(1, Math.ceil((freshUntil - now) / 60_000));

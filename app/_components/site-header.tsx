@@ -1,13 +1,16 @@
 import Link from "next/link";
+import type { PageSessionInfo } from "@/lib/auth/page";
+import { SessionHint } from "./session-hint";
 import { SignOutButton } from "./sign-out-button";
 
 interface Props {
   email: string;
   current: "/" | "/account";
+  session: PageSessionInfo;
 }
 
 /** The signed-in header: a banner landmark holding the one header "Sign out". */
-export function SiteHeader({ email, current }: Props) {
+export function SiteHeader({ email, current, session }: Props) {
   const link = (href: Props["current"], label: string) => (
     <Link href={href} aria-current={current === href ? "page" : undefined}>
       {label}
@@ -29,19 +32,29 @@ export function SiteHeader({ email, current }: Props) {
           <SignOutButton />
         </div>
       </div>
+      <SessionHint accessExpiresAt={session.accessExpiresAt} serverNow={new Date().toISOString()} />
     </header>
   );
 }
 
-/** The signed-out header of /login and /register. */
-export function PlainHeader() {
+/** The signed-out header of /login and /register; /resume shows the brand without a link. */
+export function PlainHeader({ link = true }: { link?: boolean }) {
+  const brand = (
+    <>
+      <span className="brand-mark" aria-hidden="true" />
+      Fresh Auth
+    </>
+  );
   return (
     <header className="site-header">
       <div className="site-header-inner">
-        <Link href="/login" className="brand">
-          <span className="brand-mark" aria-hidden="true" />
-          Fresh Auth
-        </Link>
+        {link ? (
+          <Link href="/login" className="brand">
+            {brand}
+          </Link>
+        ) : (
+          <span className="brand">{brand}</span>
+        )}
       </div>
     </header>
   );

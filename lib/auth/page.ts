@@ -1,5 +1,5 @@
 import "server-only";
-import { cookies } from "next/headers";
+import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cookieNames } from "./cookies";
 import { AuthError } from "./errors";
@@ -54,13 +54,24 @@ export async function getPageSession(): Promise<PageSession | null> {
 }
 
 /**
- * For signed-in pages. An expired access token goes through the refresh
- * hand-off (/api/auth/resume) and comes straight back; no session at all goes
- * to the login form, which returns to `nextPath` afterwards.
+ * For signed-in pages. An expired access token goes through a refresh
+ * hand-off and comes straight back; no session at all goes to the login
+ * form, which returns to `nextPath` afterwards (docs/decisions/301).
+ *
+ * A full page load goes to /api/auth/resume, which rotates with the
+ * path-scoped refresh cookie and answers a redirect: no script needed, so it
+ * also serves clients without JavaScript. A client-side navigation is a
+ * fetch (`Sec-Fetch-Mode` other than `navigate`; Next hides its `RSC` header
+ * from pages) and cannot follow a redirect through a route handler, so it
+ * goes to the /resume page, which refreshes through the fetch wrapper and
+ * navigates on.
  */
 export async function requirePageSession(nextPath: string): Promise<PageSession> {
   const auth = await readPageAuth();
   if (auth.status === "signed-in") return auth.value;
   const next = encodeURIComponent(nextPath);
-  redirect(auth.status === "expired" ? `/api/auth/resume?next=${next}` : `/login?next=${next}`);
+  if (auth.status === "signed-out") redirect(`/login?next=${next}`);
+  const mode = (await headers()).get("sec-fetch-mode");
+  const clientNavigation = mode !== null && mode !== "navigate";
+  redirect(clientNavigation ? `/resume?next=${next}` : `/api/auth/resume?next=${next}`);
 }

@@ -1,5 +1,5 @@
 import "server-only";
-import { RateLimiterPrisma, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { RateLimiterPrisma, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { AuthError } from "./errors";
@@ -12,12 +12,14 @@ import { AuthError } from "./errors";
  *
  * Only failures count. Each time an account's window fills up, it is blocked
  * for window × 2^(strikes−1), at most a day: back-off grows for a persistent
- * attacker, and a legitimate user is never locked out for good.
+ * attacker, and a legitimate user is never locked out for good. The address
+ * window does not grow: many honest people can share one address (NAT).
  */
 interface Limiters {
   account: RateLimiterAbstract | null;
   address: RateLimiterAbstract | null;
   strikes: RateLimiterAbstract;
+  accountPoints: number;
   accountWindow: number;
 }
 
@@ -33,6 +35,7 @@ function getLimiters(): Limiters {
     account: account && make("account", account.points, account.windowSeconds),
     address: address && make("address", address.points, address.windowSeconds),
     strikes: make("strikes", 1_000_000, MAX_BLOCK_SECONDS),
+    accountPoints: account?.points ?? 0,
     accountWindow: account?.windowSeconds ?? 0,
   };
   return limiters;
@@ -44,31 +47,88 @@ export interface AttemptKeys {
   address: string;
 }
 
-async function remainingSeconds(limiter: RateLimiterAbstract | null, key: string | undefined): Promise<number> {
-  if (!limiter || key === undefined) return 0;
-  const state = await limiter.get(key);
+type Slot = { limiter: RateLimiterAbstract; key: string };
+
+function slots(keys: AttemptKeys): { account?: Slot; address?: Slot } {
+  const { account, address } = getLimiters();
+  return {
+    account: account && keys.account !== undefined ? { limiter: account, key: keys.account } : undefined,
+    address: address ? { limiter: address, key: keys.address } : undefined,
+  };
+}
+
+async function remainingSeconds(slot: Slot | undefined): Promise<number> {
+  if (!slot) return 0;
+  const state = await slot.limiter.get(slot.key);
   if (!state || state.remainingPoints > 0) return 0;
   return Math.ceil(state.msBeforeNext / 1000);
 }
 
 /** Refuses the attempt before the password is even checked when a limit is spent. */
 export async function assertAttemptAllowed(keys: AttemptKeys): Promise<void> {
-  const { account, address } = getLimiters();
-  const wait = Math.max(await remainingSeconds(account, keys.account), await remainingSeconds(address, keys.address));
+  const { account, address } = slots(keys);
+  const wait = Math.max(await remainingSeconds(account), await remainingSeconds(address));
   if (wait > 0) throw new AuthError("rate_limited", { retryAfter: wait });
 }
 
-/** Counts one failed attempt against both keys. */
-export async function recordFailedAttempt(keys: AttemptKeys): Promise<void> {
-  const { account, address, strikes, accountWindow } = getLimiters();
-  const results = await Promise.all([
-    account && keys.account !== undefined ? account.penalty(keys.account) : null,
-    address ? address.penalty(keys.address) : null,
-  ]);
-  const accountState = results[0];
-  if (account && keys.account !== undefined && accountState && accountState.remainingPoints === 0) {
-    const strike = await strikes.penalty(keys.account);
-    const seconds = Math.min(accountWindow * 2 ** (strike.consumedPoints - 1), MAX_BLOCK_SECONDS);
-    await account.block(keys.account, seconds);
+/** A limit refusal is a RateLimiterRes; anything else (the database) is a real error. */
+async function consume(slot: Slot | undefined): Promise<{ consumed: number; refusedMs: number }> {
+  if (!slot) return { consumed: 0, refusedMs: 0 };
+  try {
+    return { consumed: (await slot.limiter.consume(slot.key)).consumedPoints, refusedMs: 0 };
+  } catch (error) {
+    if (error instanceof RateLimiterRes) return { consumed: error.consumedPoints, refusedMs: Math.max(1000, error.msBeforeNext) };
+    throw error;
   }
+}
+
+async function giveBack(...list: (Slot | undefined)[]): Promise<void> {
+  await Promise.all(list.map((slot) => slot?.limiter.reward(slot.key)));
+}
+
+export interface Attempt {
+  /** The password was right: the reserved failure is given back (successes never count). */
+  succeeded(): Promise<void>;
+  /** The password was wrong: the failure stays counted, and a full account window grows the back-off. */
+  failed(): Promise<void>;
+}
+
+/**
+ * Reserves one failure on the account and the address BEFORE the password is
+ * checked. Checking first and counting afterwards would let a burst of
+ * parallel guesses all pass the check before the first one is counted; an
+ * atomic increment up front means at most `points` guesses are ever in play
+ * per window, however many arrive at once.
+ */
+export async function beginAttempt(keys: AttemptKeys): Promise<Attempt> {
+  // A read first, so a flood of refused requests costs no writes.
+  await assertAttemptAllowed(keys);
+  const { account, address } = slots(keys);
+  const [onAccount, onAddress] = await Promise.all([consume(account), consume(address)]);
+  const refusedMs = Math.max(onAccount.refusedMs, onAddress.refusedMs);
+  if (refusedMs > 0) {
+    // Lost the race to parallel attempts: nothing was checked, so the point
+    // taken on a key that still had room is given back. A key already over
+    // its limit keeps the extra point: giving it back could undo a block
+    // that another attempt has just set.
+    await giveBack(onAccount.refusedMs ? undefined : account, onAddress.refusedMs ? undefined : address);
+    throw new AuthError("rate_limited", { retryAfter: refusedMs / 1000 });
+  }
+  return {
+    succeeded: () => giveBack(account, address),
+    failed: async () => {
+      const { strikes, accountPoints, accountWindow } = getLimiters();
+      // Exactly one attempt takes the last point of a window: that one strikes.
+      if (!account || onAccount.consumed !== accountPoints) return;
+      const strike = await strikes.penalty(account.key);
+      const seconds = Math.min(accountWindow * 2 ** (strike.consumedPoints - 1), MAX_BLOCK_SECONDS);
+      await account.limiter.block(account.key, seconds);
+    },
+  };
+}
+
+/** Counts one failure that no password check produced (register probing for taken e-mails). */
+export async function recordFailedAttempt(keys: AttemptKeys): Promise<void> {
+  const { account, address } = slots(keys);
+  await Promise.all([account?.limiter.penalty(account.key), address?.limiter.penalty(address.key)]);
 }

@@ -15,7 +15,17 @@ const TYP: Record<TokenType, string> = { access: "at+jwt", refresh: "rt+jwt" };
 // something the token itself supplies: refuse rather than ignore.
 const ALLOWED_HEADERS = new Set(["alg", "typ", "kid"]);
 const CLOCK_SKEW_SECONDS = 5;
-const COMPACT_JWS = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+/**
+ * One token, one spelling: RFC 7515 base64url without padding, and no unused
+ * bits set in a segment's last character. Decoders forgive "=", "+/" and
+ * stray low bits, which would let a copy of a token look like a new string to
+ * anything that compares tokens as text (logs, denylists, caches).
+ */
+function isCanonical(token: string): boolean {
+  return COMPACT_JWS.test(token) && token.split(".").every((part) => Buffer.from(part, "base64url").toString("base64url") === part);
+}
 
 const base = {
   sub: z.string().min(1).max(64),
@@ -76,9 +86,7 @@ export async function verifyToken<T extends TokenType>(
   type: T,
   options: { allowExpired?: boolean } = {},
 ): Promise<ClaimsOf<T>> {
-  // Compact JWS is unpadded base64url only. atob() (inside jose) would also
-  // accept "=" padding, so one token could have several spellings.
-  if (!COMPACT_JWS.test(token)) throw new AuthError("invalid_token");
+  if (!isCanonical(token)) throw new AuthError("invalid_token");
   const { byKid } = await getKeys();
   let payload: JWTPayload;
   try {

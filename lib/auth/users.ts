@@ -14,12 +14,14 @@ export interface PublicUser {
 export const PUBLIC_USER_SELECT = { id: true, email: true, name: true } as const;
 
 /**
- * One address, one account: trimmed, NFC-normalised and lower-cased before it
- * is stored or looked up, so "Ann@X.com" and "ann@x.com " (or a decomposed
- * "é") cannot become two accounts.
+ * One address, one account: trimmed, normalised and lower-cased before it is
+ * stored or looked up, so "Ann@X.com" and "ann@x.com " (or a decomposed "é")
+ * cannot become two accounts. NFKC (whose output is also NFC) additionally
+ * folds compatibility forms, so a fullwidth "ａｎｎ@ｘ.com" typed with an IME
+ * is ann@x.com too, as IDNA already treats the domain (decision 402).
  */
 export function normalizeEmail(email: string): string {
-  return email.trim().normalize("NFC").toLowerCase();
+  return email.normalize("NFKC").trim().toLowerCase();
 }
 
 // Internationalised addresses (josé@exemple.fr) are real addresses, so letters

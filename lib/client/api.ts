@@ -1,5 +1,5 @@
 import { ApiError, ClientError, errorFromResponse, NetworkError } from "./errors";
-import { createRefresher, type RefreshGeneration } from "./refresh";
+import { createRefresher, localExpiry, type TokenClock } from "./refresh";
 import type { SessionEvent, SessionInfo } from "./types";
 
 /** Everything the wrapper needs from the browser, injectable so tests run without a DOM. */
@@ -7,8 +7,9 @@ export interface ClientEnv {
   fetch: typeof fetch;
   /** The CSRF cookie's value (`csrf_token`, or `__Host-csrf_token` over https). */
   readCsrfToken(): string | undefined;
+  /** The cross-tab lock every token-writing call holds (Web Locks, or a lease). */
   withRefreshLock<T>(task: () => Promise<T>): Promise<T>;
-  generation: RefreshGeneration;
+  clock: TokenClock;
   /** Leave for /login?next=<current path>. */
   goToLogin(): void;
   notify(event: SessionEvent): void;
@@ -29,6 +30,11 @@ export interface RequestOptions {
   reauth?: boolean;
 }
 
+interface SendOptions extends RequestOptions {
+  /** Hold the token lock for the exchange (calls that write tokens). */
+  exclusive?: boolean;
+}
+
 /** Opens the "Confirm your password" dialog; resolves after a successful fresh-login. */
 export type ReauthHandler = () => Promise<void>;
 
@@ -47,6 +53,7 @@ export function createApiClient(env: ClientEnv) {
   let reauthInflight: Promise<void> | null = null;
   let leaving = false;
 
+  const now = () => env.now().getTime();
   const csrfHeaders = (): Record<string, string> => {
     const token = env.readCsrfToken();
     return token ? { "X-CSRF-Token": token } : {};
@@ -57,11 +64,12 @@ export function createApiClient(env: ClientEnv) {
     env.notify({ kind: "signed-out", at: env.now().toISOString() });
     env.goToLogin();
   };
-  const refreshAfter = createRefresher({
+  const refresher = createRefresher({
     fetch: env.fetch,
     csrfHeaders,
     withLock: env.withRefreshLock,
-    generation: env.generation,
+    clock: env.clock,
+    now,
     onRefreshed: (session) => env.notify({ kind: "refreshed", at: env.now().toISOString(), session }),
     onRefused: goToLogin,
   });
@@ -74,26 +82,46 @@ export function createApiClient(env: ClientEnv) {
     return reauthInflight;
   }
 
-  async function send<T>(path: string, options: RequestOptions, body: string | undefined, tried: { refresh: boolean; reauth: boolean }): Promise<T> {
-    const method = options.method ?? "GET";
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (UNSAFE.has(method)) Object.assign(headers, csrfHeaders());
-    const sentGeneration = env.generation.read();
+  /** One round trip. Answers from /api/auth/* carry new tokens; others may teach the expiry. */
+  async function exchange(path: string, init: RequestInit): Promise<{ response: Response; data: unknown }> {
     let response: Response;
     try {
-      response = await env.fetch(path, { method, headers, body, credentials: "same-origin", cache: "no-store" });
+      response = await env.fetch(path, init);
     } catch (cause) {
       throw new NetworkError(cause);
     }
-    if (response.ok) {
-      if (response.status === 204) return undefined as T;
-      return (await response.json().catch(() => undefined)) as T;
+    if (!response.ok || response.status === 204) {
+      if (response.ok && path.startsWith("/api/auth/")) env.clock.record(null, true); // logout
+      return { response, data: undefined };
     }
+    const data: unknown = await response.json().catch(() => undefined);
+    const session = (data as { session?: SessionInfo } | undefined)?.session;
+    if (path.startsWith("/api/auth/")) env.clock.record(localExpiry(session, response, now()), true);
+    else if (session) env.clock.record(localExpiry(session, response, now()), false);
+    return { response, data };
+  }
+
+  async function send<T>(path: string, options: SendOptions, body: string | undefined, tried: { refresh: boolean; reauth: boolean }): Promise<T> {
+    const method = options.method ?? "GET";
+    const guarded = options.auth !== "public";
+    // Known to be expired: refresh first, so the request costs one extra round
+    // trip instead of two. It counts as this request's one refresh.
+    if (guarded && !options.exclusive && !tried.refresh && refresher.knownExpired()) {
+      await refresher.refreshAfter(env.clock.generation());
+      tried = { ...tried, refresh: true };
+    }
+    const headers: Record<string, string> = { Accept: "application/json" };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    if (UNSAFE.has(method)) Object.assign(headers, csrfHeaders());
+    const sentGeneration = env.clock.generation();
+    const init: RequestInit = { method, headers, body, credentials: "same-origin", cache: "no-store" };
+    const { response, data } = options.exclusive ? await env.withRefreshLock(() => exchange(path, init)) : await exchange(path, init);
+    if (response.ok) return data as T;
+
     const error = await errorFromResponse(response);
-    if (options.auth === "public") throw error;
+    if (!guarded) throw error;
     if (error.code === "token_expired" && !tried.refresh) {
-      await refreshAfter(sentGeneration);
+      await refresher.refreshAfter(sentGeneration);
       return send<T>(path, options, body, { ...tried, refresh: true });
     }
     if (error.code === "fresh_token_required" && options.reauth !== false && !tried.reauth && reauthHandler) {
@@ -104,13 +132,13 @@ export function createApiClient(env: ClientEnv) {
     throw error;
   }
 
-  function request<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  function request<T>(path: string, options: SendOptions = {}): Promise<T> {
     const body = options.json === undefined ? undefined : JSON.stringify(options.json);
     return send<T>(path, options, body, { refresh: false, reauth: false });
   }
 
   return {
-    request,
+    request: <T>(path: string, options?: RequestOptions) => request<T>(path, options),
     get: <T>(path: string) => request<T>(path),
     post: <T>(path: string, json?: unknown, options?: RequestOptions) => request<T>(path, { ...options, method: "POST", json }),
     put: <T>(path: string, json?: unknown) => request<T>(path, { method: "PUT", json }),
@@ -123,11 +151,30 @@ export function createApiClient(env: ClientEnv) {
         if (reauthHandler === handler) reauthHandler = null;
       };
     },
-    /** POST /api/auth/fresh-login for the dialog: may refresh first, never re-opens the dialog. */
+    /**
+     * POST /api/auth/fresh-login for the dialog. Runs under the token lock (a
+     * refresh answer landing after it would replace the fresh token with a
+     * stale one) and never re-opens the dialog.
+     */
     async freshLogin(password: string): Promise<SessionInfo> {
-      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json: { password }, reauth: false });
+      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json: { password }, reauth: false, exclusive: true });
       env.notify({ kind: "re-verified", at: env.now().toISOString(), session });
       return session;
+    },
+    /**
+     * Renews the access token now (the /resume hand-off of client-side
+     * navigations): the same single flight and lock as every other refresh.
+     */
+    resumeSession(): Promise<void> {
+      return refresher.refreshAfter(env.clock.generation());
+    },
+    /**
+     * A server-rendered page tells the wrapper when its access token expires
+     * (`serverNow` anchors the server's clock to this one).
+     */
+    noteAccessExpiry(accessExpiresAt: string, serverNow: string): void {
+      const expires = Date.parse(accessExpiresAt) - Date.parse(serverNow);
+      if (Number.isFinite(expires)) env.clock.record(now() + expires, false);
     },
   };
 }

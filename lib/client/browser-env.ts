@@ -1,9 +1,8 @@
 import type { ClientEnv } from "./api";
+import type { TokenClock } from "./refresh";
+import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "./keys";
 import { recordSessionEvent } from "./timeline";
 
-const LOCK_NAME = "fresh-auth:refresh";
-const GENERATION_KEY = "fresh-auth:refresh-generation";
-const LEASE_KEY = "fresh-auth:refresh-lease";
 // Past this, a tab waiting for the lock stops waiting and refreshes anyway:
 // a frozen or crashed holder must never wedge every other tab.
 const LOCK_WAIT_MS = 20_000;
@@ -23,17 +22,39 @@ function storage(): Storage | null {
   }
 }
 
-/** Shared through localStorage so every tab sees every refresh; memory when storage is blocked. */
-function createGeneration() {
-  let memory = 0;
+const readNumber = (key: string): number | null => {
+  const raw = storage()?.getItem(key);
+  const value = raw == null ? NaN : Number(raw);
+  return Number.isFinite(value) ? value : null;
+};
+
+/**
+ * Shared through localStorage so every tab sees every renewal (this tab's own
+ * memory when storage is blocked). The expiry is written before the
+ * generation: a tab that sees the new generation also sees the new expiry.
+ */
+export function createClock(): TokenClock {
+  const memory = { generation: 0, expiresAt: null as number | null };
+  const generation = () => Math.max(memory.generation, readNumber(GENERATION_KEY) ?? 0);
+  const expiresAt = () => (storage() ? readNumber(EXPIRY_KEY) : memory.expiresAt);
+  const writeExpiry = (value: number | null) => {
+    memory.expiresAt = value;
+    if (value === null) storage()?.removeItem(EXPIRY_KEY);
+    else storage()?.setItem(EXPIRY_KEY, String(value));
+  };
   return {
-    read(): number {
-      const stored = Number(storage()?.getItem(GENERATION_KEY) ?? 0);
-      return Math.max(memory, Number.isFinite(stored) ? stored : 0);
-    },
-    bump(): void {
-      memory = this.read() + 1;
-      storage()?.setItem(GENERATION_KEY, String(memory));
+    generation,
+    expiresAt,
+    record(value, renewed) {
+      if (renewed) {
+        writeExpiry(value);
+        memory.generation = generation() + 1;
+        storage()?.setItem(GENERATION_KEY, String(memory.generation));
+        return;
+      }
+      // An answer to an older request must not move the expiry backwards.
+      const current = expiresAt();
+      if (value !== null && (current === null || value > current)) writeExpiry(value);
     },
   };
 }
@@ -74,7 +95,7 @@ async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
   if (!locks) return withLease(task);
   try {
-    return await locks.request(LOCK_NAME, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, task);
+    return await locks.request(REFRESH_LOCK, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, task);
   } catch (error) {
     if (error instanceof DOMException && (error.name === "TimeoutError" || error.name === "AbortError")) return task();
     throw error;
@@ -87,9 +108,11 @@ export function browserEnv(): ClientEnv {
     fetch: (input, init) => globalThis.fetch(input, init),
     readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie)),
     withRefreshLock,
-    generation: createGeneration(),
+    clock: createClock(),
     goToLogin: () => {
-      const next = window.location.pathname + window.location.search;
+      // From the /resume hand-off, come back to where it was heading, not to /resume.
+      const here = window.location.pathname === "/resume" ? new URLSearchParams(window.location.search).get("next") : null;
+      const next = here ?? window.location.pathname + window.location.search;
       window.location.assign(`/login?next=${encodeURIComponent(next)}`);
     },
     notify: recordSessionEvent,

@@ -39,20 +39,21 @@ export function ReauthDialog() {
 
   useEffect(() => {
     const element = dialog.current;
-    if (!element) return;
-    if (open && !element.open) {
+    if (open && element && !element.open) {
       element.showModal();
       input.current?.focus();
-    } else if (!open && element.open) {
-      element.close();
     }
   }, [open]);
 
   function finish(outcome: "confirmed" | Error) {
     const current = waiter.current;
     waiter.current = null;
+    // Close now, not in the effect: focus can only go back once the page is no
+    // longer inert behind the modal.
+    if (dialog.current?.open) dialog.current.close();
     setOpen(false);
     setPending(false);
+    setError(null);
     if (input.current) input.current.value = "";
     returnFocus.current?.focus();
     if (outcome === "confirmed") current?.resolve();
@@ -62,10 +63,16 @@ export function ReauthDialog() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
+    const password = input.current?.value ?? "";
+    if (!password) {
+      setError("Enter your password to continue.");
+      input.current?.focus();
+      return;
+    }
     setPending(true);
     setError(null);
     try {
-      await api.freshLogin(input.current?.value ?? "");
+      await api.freshLogin(password);
       finish("confirmed");
     } catch (caught) {
       // The session itself is gone: the wrapper is already leaving for /login.
@@ -76,6 +83,9 @@ export function ReauthDialog() {
     }
   }
 
+  // Not in the DOM at all while closed: a hidden "Password" field would sit
+  // beside the sign-in form's own and confuse label-based tools.
+  if (!open) return null;
   return (
     <dialog
       ref={dialog}

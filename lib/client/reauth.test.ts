@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createApiClient } from "./api";
 import { ApiError, ReauthCancelledError } from "./errors";
-import { apiError, createTab, json, SESSION, tick, type Call } from "./test-env";
+import { apiError, createBrowser, createTab, json, SESSION, tick, type Call } from "./test-env";
 
 /** Sensitive routes answer fresh_token_required until fresh-login succeeds with "right". */
 function freshServer(options: { freshLoginExpiredOnce?: boolean } = {}) {
@@ -86,5 +86,47 @@ describe("re-login dialog", () => {
     await assert.rejects(api.freshLogin("right"), ApiError);
     assert.equal(opened, 0);
     unregister();
+  });
+
+  it("holds the token lock during fresh-login, so a refresh waiting on it cannot overwrite the fresh token", async () => {
+    const browser = createBrowser();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let fresh = false;
+    const server = async (call: Call) => {
+      if (call.path === "/api/auth/fresh-login") {
+        await gate;
+        fresh = true;
+        return json(200, { session: { ...SESSION, fresh: true } });
+      }
+      if (call.path === "/api/auth/refresh") return ((fresh = false), json(200, { session: SESSION }));
+      return fresh ? json(200, { fresh }) : apiError(401, "token_expired");
+    };
+    const one = createTab(server, browser);
+    const two = createTab(server, browser);
+    const confirming = createApiClient(one.env).freshLogin("right");
+    await tick();
+    assert.ok(browser.isLocked(), "fresh-login runs under the lock");
+    const reading = createApiClient(two.env).get("/api/me"); // expired: wants a refresh
+    await tick();
+    release();
+    await confirming;
+    assert.deepEqual(await reading, { fresh: true });
+    assert.equal(two.count("/api/auth/refresh"), 0, "the waiting refresh saw the new generation and stood down");
+  });
+
+  it("survives a StrictMode double mount: the last registered dialog answers, a stale cleanup removes nothing", async () => {
+    const tab = createTab(freshServer());
+    const api = createApiClient(tab.env);
+    const first = api.setReauthHandler(async () => assert.fail("unmounted dialog used"));
+    first(); // StrictMode: effect, cleanup, effect again
+    const second: string[] = [];
+    api.setReauthHandler(async () => {
+      second.push("open");
+      await api.freshLogin("right");
+    });
+    first(); // a late cleanup of the first mount must not unregister the second
+    await api.delete("/api/account");
+    assert.deepEqual(second, ["open"]);
   });
 });

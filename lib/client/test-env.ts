@@ -1,6 +1,7 @@
 // A fake browser for the wrapper's unit tests: a scripted server, an in-memory
 // cross-tab lock and generation counter, and a log of everything that happened.
 import type { ClientEnv } from "./api";
+import { createClock } from "./browser-env";
 import type { SessionEvent } from "./types";
 
 export interface Call {
@@ -19,14 +20,30 @@ export const apiError = (status: number, error: string, extra: object = {}) => j
 
 export const SESSION = { id: "s1", fresh: false, freshUntil: null, accessExpiresAt: "", refreshExpiresAt: "", authTime: "" };
 
-/** What two tabs of one browser share: the lock and the refresh generation. */
+/** What two tabs of one browser share: the lock, the clock, and the token clock. */
 export function createBrowser() {
-  let generation = 0;
   let queue: Promise<unknown> = Promise.resolve();
+  let time = 1_000_000;
+  let locked = false;
+  // The real clock; without localStorage (Node) it keeps to memory, which two
+  // fake tabs share by sharing this object.
+  const clock = createClock();
   return {
-    generation: { read: () => generation, bump: () => void generation++ },
+    clock,
+    now: () => time,
+    advance: (ms: number) => void (time += ms),
+    /** True while some tab holds the lock. */
+    isLocked: () => locked,
     withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
-      const run = queue.then(task, task);
+      const held = async () => {
+        locked = true;
+        try {
+          return await task();
+        } finally {
+          locked = false;
+        }
+      };
+      const run = queue.then(held, held);
       queue = run.catch(() => undefined);
       return run;
     },
@@ -45,12 +62,18 @@ export function createTab(handler: Handler, browser = createBrowser()) {
     },
     readCsrfToken: () => "csrf-value",
     withRefreshLock: browser.withRefreshLock,
-    generation: browser.generation,
+    clock: browser.clock,
     goToLogin: () => void logins++,
     notify: (event) => void events.push(event),
-    now: () => new Date(0),
+    now: () => new Date(browser.now()),
   };
   return { env, calls, events, browser, logins: () => logins, count: (path: string) => calls.filter((c) => c.path === path).length };
 }
 
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** A session body whose access token expires `inMs` after the response's Date header. */
+export function sessionAnswer(dateMs: number, inMs: number, extra: object = {}) {
+  const date = new Date(Math.floor(dateMs / 1000) * 1000);
+  return json(200, { session: { ...SESSION, accessExpiresAt: new Date(date.getTime() + inMs).toISOString() }, ...extra }, { Date: date.toUTCString() });
+}

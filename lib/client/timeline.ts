@@ -1,4 +1,4 @@
-import type { SessionEvent } from "./types";
+import type { SessionEvent, SessionInfo } from "./types";
 
 /**
  * The home page's "what happened to this session" list. It lives entirely in
@@ -17,6 +17,8 @@ export interface TimelineEntry {
 interface Stored {
   sessionId: string | null;
   events: TimelineEntry[];
+  /** The newest session status any tab has seen (times and flags only), so badges follow without refetching. */
+  latest?: SessionInfo;
 }
 
 const EMPTY: Stored = { sessionId: null, events: [] };
@@ -59,7 +61,8 @@ export function recordSessionEvent(event: SessionEvent): void {
   const sessionId = event.session?.id ?? current.sessionId;
   // A new sign-in starts a new story; so does an event from a different session.
   const events = event.kind === "signed-in" || sessionId !== current.sessionId ? [] : current.events;
-  write({ sessionId, events: [...events, { kind: event.kind, at: event.at }].slice(-MAX_EVENTS) });
+  const latest = event.session ?? (sessionId === current.sessionId ? current.latest : undefined);
+  write({ sessionId, events: [...events, { kind: event.kind, at: event.at }].slice(-MAX_EVENTS), latest });
 }
 
 /** For useSyncExternalStore. */

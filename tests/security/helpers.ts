@@ -2,7 +2,7 @@
 // forged token can be signed with the REAL key and only the part under test is
 // wrong), token surgery, and small assertions.
 import assert from "node:assert/strict";
-import { createHash, createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
+import { createHash, createHmac, createSecretKey, hkdfSync, type KeyObject } from "node:crypto";
 import { SignJWT, type JWTHeaderParameters } from "jose";
 import { Client, TEST_SECRET } from "../http/harness";
 
@@ -35,6 +35,20 @@ export async function forge(
 ): Promise<string> {
   const protectedHeader = { alg: "HS256", typ: type === "access" ? "at+jwt" : "rt+jwt", kid: kidOf(), ...header };
   return new SignJWT(claims).setProtectedHeader(protectedHeader as JWTHeaderParameters).sign(key);
+}
+
+/**
+ * A compact JWS made by hand, so the header may hold anything (non-string
+ * kids, unknown algorithms) and the HMAC hash may differ from the alg claimed.
+ */
+export function signRaw(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject | Buffer | string, hash = "sha256"): string {
+  const input = `${b64(header)}.${b64(payload)}`;
+  return `${input}.${createHmac(hash, key).update(input).digest("base64url")}`;
+}
+
+/** The CSRF value the server expects for a session: HMAC(csrf key, session id). */
+export function csrfFor(sessionId: string, secret = TEST_SECRET): string {
+  return createHmac("sha256", deriveKey("csrf", secret)).update(sessionId).digest("base64url");
 }
 
 /** Valid claims for a session, to be edited one field at a time. */

@@ -9,9 +9,10 @@ import { verifyToken } from "@/lib/auth/tokens";
 import { methods, route } from "@/lib/http/route";
 
 /**
- * The page-load hand-off: proxy.ts sends a navigation with an expired access
- * token here (under /api/auth, so the path-scoped refresh cookie arrives),
- * the refresh token is rotated, and the browser continues to `next` signed in.
+ * The page-load hand-off: a server component (lib/auth/page.ts) sends a page
+ * load with an expired access token here (under /api/auth, so the
+ * path-scoped refresh cookie arrives), the refresh token is rotated, and the
+ * browser continues to `next` signed in (docs/decisions/301).
  * A GET that rotates is safe from CSRF because the refresh cookie is
  * SameSite=Strict: a cross-site navigation never carries it.
  */

@@ -1,0 +1,36 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { Field } from "@/app/_components/field";
+import { FormMessage } from "@/app/_components/form-message";
+import { SubmitButton } from "@/app/_components/submit-button";
+import { useAction } from "@/app/_components/use-action";
+import { api, fieldErrors, type User } from "@/lib/client";
+
+/** PATCH /api/me: needs a session, not a fresh one, so an expired token is renewed silently. */
+export function ProfileForm({ name }: { name: string }) {
+  const [value, setValue] = useState(name);
+  const [saved, setSaved] = useState<string | null>(null);
+  const { run, pending, error } = useAction(async () => {
+    setSaved(null);
+    const { user } = await api.patch<{ user: User }>("/api/me", { name: value });
+    setValue(user.name);
+    setSaved("Name saved.");
+  });
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    void run();
+  }
+
+  return (
+    <section className="card" aria-labelledby="profile-title">
+      <h2 id="profile-title">Profile</h2>
+      <form onSubmit={onSubmit} noValidate>
+        <Field label="Name" name="name" autoComplete="name" value={value} onChange={(e) => setValue(e.target.value)} error={fieldErrors(error).name} />
+        <FormMessage error={error} success={saved} />
+        <SubmitButton pending={pending}>Save</SubmitButton>
+      </form>
+    </section>
+  );
+}

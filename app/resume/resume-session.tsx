@@ -1,0 +1,49 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { api, describeError, SessionEndedError } from "@/lib/client";
+
+/** Renews the access token (shared lock, one refresh), then replaces this page with `next`. */
+export function ResumeSession({ next }: { next: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<unknown>(null);
+  const [attempt, setAttempt] = useState(0);
+
+  useEffect(() => {
+    let current = true;
+    api.resumeSession().then(
+      () => current && router.replace(next),
+      // A refused refresh is already on its way to /login; anything else can be retried.
+      (caught: unknown) => current && !(caught instanceof SessionEndedError) && setError(caught),
+    );
+    return () => {
+      current = false;
+    };
+  }, [attempt, next, router]);
+
+  if (!error) {
+    return (
+      <p role="status" className="notice notice-info">
+        Signing you in…
+      </p>
+    );
+  }
+  return (
+    <div className="card">
+      <p role="alert" className="notice notice-error">
+        {describeError(error)}
+      </p>
+      <button
+        type="button"
+        className="button button-primary"
+        onClick={() => {
+          setError(null);
+          setAttempt((n) => n + 1);
+        }}
+      >
+        Try again
+      </button>
+    </div>
+  );
+}

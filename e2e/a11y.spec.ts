@@ -1,0 +1,18 @@
+import { expectAccessible } from "./axe";
+import { signIn, test } from "./fixtures";
+
+test("the signed-out pages have no serious accessibility violations", async ({ page }) => {
+  for (const path of ["/login", "/register", "/login?status=deleted"]) {
+    await page.goto(path);
+    await expectAccessible(page);
+  }
+});
+
+test("the signed-in pages have no serious accessibility violations", async ({ page, user }) => {
+  await signIn(page, user);
+  for (const path of ["/", "/account"]) {
+    await page.goto(path);
+    await page.getByRole("heading", { level: 1 }).waitFor();
+    await expectAccessible(page);
+  }
+});

@@ -1,0 +1,93 @@
+import { countRequests, expect, signIn, test } from "./fixtures";
+import { PAST_EXPIRY_MS } from "./timing";
+
+test("register through the form: signed in, fresh, on the home page", async ({ page, cleanup }) => {
+  const email = `e2e-register-${Date.now()}@example.com`;
+  cleanup.push(email);
+  await page.goto("/register");
+  await page.getByLabel("Name").fill("Grace Hopper");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long enough passphrase");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByText(email).first()).toBeVisible();
+  await expect(page.getByTestId("fresh-badge")).toHaveText("Fresh");
+});
+
+test("sign in through the form, with a wrong password first", async ({ page, user }) => {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/");
+  await expect(page.getByRole("main").getByText(user.email)).toBeVisible();
+});
+
+test("a signed-out visitor goes to /login?next=… and comes back after signing in", async ({ page, user }) => {
+  await page.goto("/account");
+  await expect(page).toHaveURL("/login?next=%2Faccount");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/account");
+  await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
+});
+
+test("next= never leaves the site", async ({ page, user }) => {
+  await page.goto("/login?next=//evil.example/steal");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password").fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL("/");
+});
+
+test("sign out from the header", async ({ page, user }) => {
+  await signIn(page, user);
+  await page.goto("/");
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL("/login?status=signed-out");
+  await expect(page.getByRole("status")).toContainText("signed out");
+  await page.goto("/");
+  await expect(page).toHaveURL("/login?next=%2F");
+});
+
+test("a full page load with an expired access token shows the signed-in page, no password asked", async ({ page, user }) => {
+  await signIn(page, user);
+  await page.goto("/");
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  const visited: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
+  });
+  const requests = countRequests(page);
+  const sessionsRead = page.waitForResponse("**/api/sessions"); // the page's first API call
+  await page.goto("/account");
+  await expect(page).toHaveURL("/account");
+  await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
+  expect((await sessionsRead).status()).toBe(200);
+  expect(visited.filter((path) => path === "/login")).toEqual([]);
+  expect(requests.count("GET /api/auth/resume")).toBe(1);
+  // The hand-off was the one renewal: the page told the wrapper the new expiry in time.
+  expect(requests.count("POST /api/auth/refresh")).toBe(0);
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+});
+
+test("clicking around across expiries never shows a login form", async ({ page, user }) => {
+  await signIn(page, user);
+  await page.goto("/");
+  const visited: string[] = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) visited.push(new URL(frame.url()).pathname);
+  });
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const [link, heading] of [["Account", "Account"], ["Home", /^Hello/]] as const) {
+    await page.waitForTimeout(PAST_EXPIRY_MS);
+    await nav.getByRole("link", { name: link }).click();
+    await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+  }
+  expect(visited.filter((path) => path === "/login")).toEqual([]);
+  await expect(page.getByRole("dialog")).toHaveCount(0);
+});

@@ -1,0 +1,91 @@
+import { expectAccessible } from "./axe";
+import { countRequests, expect, signIn, test, userExists } from "./fixtures";
+import { PAST_EXPIRY_MS } from "./timing";
+
+/** An account page whose token has expired: the next request refreshes, and the new token is not fresh. */
+async function staleAccountPage(page: import("@playwright/test").Page, user: import("./fixtures").SeededUser) {
+  await signIn(page, user);
+  await page.goto("/account");
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+}
+
+test("change e-mail through the dialog: wrong then right password, the original request replayed", async ({ page, user, cleanup }) => {
+  const newEmail = `e2e-moved-${Date.now()}@example.com`;
+  cleanup.push(newEmail);
+  await staleAccountPage(page, user);
+  const requests = countRequests(page);
+  const sent: string[] = [];
+  page.on("request", (request) => {
+    if (request.url().endsWith("/api/account/email")) sent.push(`${request.method()} ${request.postData()}`);
+  });
+
+  await page.getByLabel("New email").fill(newEmail);
+  await page.getByRole("button", { name: "Change email" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm your password" });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel("Password")).toBeFocused();
+  await expect(page.getByLabel("New email")).toHaveValue(newEmail);
+  await page.screenshot({ path: "docs/relogin-dialog.png" });
+  await expectAccessible(page, "dialog[open]");
+
+  await dialog.getByLabel("Password").fill("not my password");
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("do not match");
+  await expect(dialog).toBeVisible();
+
+  await dialog.getByLabel("Password").fill(user.password);
+  await dialog.getByLabel("Password").press("Enter"); // the keyboard path
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: `Your email is now ${newEmail}` })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Change email" })).toBeFocused();
+
+  expect(requests.count("POST /api/auth/fresh-login")).toBe(2);
+  expect(requests.count("POST /api/auth/refresh")).toBe(1);
+  const body = JSON.stringify({ email: newEmail });
+  expect(sent).toEqual([`PUT ${body}`, `PUT ${body}`]);
+  await page.reload();
+  await expect(page.getByTestId("current-email")).toHaveText(newEmail);
+});
+
+test("Cancel and Escape reject the waiting request calmly and change nothing", async ({ page, user }) => {
+  await staleAccountPage(page, user);
+  const dialog = page.getByRole("dialog", { name: "Confirm your password" });
+
+  await page.getByLabel("New email").fill("e2e-never@example.com");
+  await page.getByRole("button", { name: "Change email" }).click();
+  await dialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled. Nothing was changed." })).toBeVisible();
+  await expect(page.locator(".notice-error")).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Change email" })).toBeFocused();
+  await expect(page.getByLabel("New email")).toHaveValue("e2e-never@example.com");
+
+  await page.keyboard.press("Enter"); // the focused button, by keyboard
+  await expect(dialog).toBeVisible();
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("status").filter({ hasText: "Cancelled. Nothing was changed." })).toBeVisible();
+  await expect(page.getByTestId("current-email")).toHaveText(user.email);
+  await expect(page).toHaveURL("/account");
+});
+
+test("delete account asks for the password exactly once, then lands on /login saying it was deleted", async ({ page, user }) => {
+  await staleAccountPage(page, user);
+  const requests = countRequests(page);
+  await page.getByRole("button", { name: "Delete account" }).click();
+  const confirmDelete = page.getByRole("dialog", { name: "Delete account?" });
+  await expect(confirmDelete).toBeVisible();
+  await expectAccessible(page, "dialog[open]");
+  await confirmDelete.getByRole("button", { name: "Delete permanently" }).click();
+
+  const relogin = page.getByRole("dialog", { name: "Confirm your password" });
+  await expect(relogin).toBeVisible();
+  await relogin.getByLabel("Password").fill(user.password);
+  await relogin.getByRole("button", { name: "Confirm" }).click();
+
+  await expect(page).toHaveURL("/login?status=deleted");
+  await expect(page.getByRole("status")).toContainText("deleted");
+  expect(requests.count("POST /api/auth/fresh-login")).toBe(1);
+  expect(requests.count("DELETE /api/account")).toBe(2);
+  expect(userExists(user.id)).toBe(false);
+});

@@ -1,0 +1,84 @@
+import { countRequests, expect, signIn, test } from "./fixtures";
+import { PAST_EXPIRY_MS } from "./timing";
+
+test("after expiry, a page making several requests refreshes exactly once, one extra round trip in all", async ({ page, user }) => {
+  await signIn(page, user);
+  await page.goto("/");
+  await expect(page.getByTestId("fresh-badge")).toHaveText("Fresh");
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  const requests = countRequests(page);
+  const answered = Promise.all([page.waitForResponse("**/api/me"), page.waitForResponse("**/api/sessions")]);
+  await page.getByRole("button", { name: "Check status" }).click();
+  const responses = await answered;
+  expect(responses.map((r) => r.status())).toEqual([200, 200]);
+  await expect(page.getByTestId("fresh-badge")).toHaveText("Not fresh");
+  expect(requests.count("POST /api/auth/refresh")).toBe(1);
+  // Two reads, one refresh: no request was sent with the expired token and retried.
+  expect(requests.seen.sort()).toEqual(["GET /api/me", "GET /api/sessions", "POST /api/auth/refresh"]);
+  await expect(page).toHaveURL("/");
+});
+
+test("a request that meets an expired token costs exactly one extra round trip", async ({ page, user }) => {
+  await signIn(page, user);
+  await page.goto("/account");
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  const requests = countRequests(page);
+  await page.getByLabel("Name", { exact: true }).fill("Ada King");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Name saved." })).toBeVisible();
+  expect(requests.seen).toEqual(["POST /api/auth/refresh", "PATCH /api/me"]);
+});
+
+test("without a known expiry, the wrapper still recovers from token_expired with one refresh and one retry", async ({ page, user }) => {
+  await signIn(page, user);
+  await page.goto("/account");
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  await page.evaluate(() => localStorage.removeItem("fresh-auth:access-expires-at"));
+  const requests = countRequests(page);
+  await page.getByLabel("Name", { exact: true }).fill("Ada Byron");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Name saved." })).toBeVisible();
+  expect(requests.seen).toEqual(["PATCH /api/me", "POST /api/auth/refresh", "PATCH /api/me"]);
+});
+
+test("two tabs after expiry stay signed in with one refresh between them", async ({ context, user }) => {
+  await signIn(context, user);
+  const one = await context.newPage();
+  const two = await context.newPage();
+  await one.goto("/");
+  await two.goto("/");
+  await one.waitForTimeout(PAST_EXPIRY_MS);
+  const requests = countRequests(context);
+  await Promise.all([one.getByRole("button", { name: "Check status" }).click(), two.getByRole("button", { name: "Check status" }).click()]);
+  for (const tab of [one, two]) {
+    await expect(tab.getByTestId("fresh-badge")).toHaveText("Not fresh");
+    await expect(tab.getByTestId("access-expiry")).toContainText("expires at");
+    await expect(tab).toHaveURL("/");
+  }
+  expect(requests.count("POST /api/auth/refresh")).toBe(1);
+});
+
+test("revoking another session signs it out on its next request", async ({ browser, user }) => {
+  const mine = await browser.newContext();
+  const theirs = await browser.newContext({ userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/140.0" });
+  try {
+    await signIn(mine, user);
+    await signIn(theirs, user);
+    const other = await theirs.newPage();
+    await other.goto("/");
+    const page = await mine.newPage();
+    await page.goto("/account");
+    const list = page.getByRole("list", { name: "Sessions" });
+    await expect(list.getByRole("listitem")).toHaveCount(2);
+    await expect(list.getByRole("listitem").filter({ hasText: "This device" })).toHaveCount(1);
+    const row = list.getByRole("listitem").filter({ hasText: "Firefox on Windows" });
+    await row.getByRole("button", { name: "Sign out" }).click();
+    await expect(list.getByRole("listitem")).toHaveCount(1);
+
+    await other.getByRole("button", { name: "Check status" }).click();
+    await expect(other).toHaveURL("/login?next=%2F");
+  } finally {
+    await mine.close();
+    await theirs.close();
+  }
+});

@@ -1,0 +1,65 @@
+// End-to-end tests in a real Chromium against the production build (`npm test`
+// builds first, then runs this). One server for the whole run, on a free port
+// and a throwaway SQLite file, with a 4-second access token so expiry can be
+// waited for.
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import path from "node:path";
+import { defineConfig } from "@playwright/test";
+import { ACCESS_TTL_SECONDS } from "./e2e/timing";
+
+// Worker processes load this file again; the environment carries the choices
+// made by the main process so every worker talks to the same server and file.
+process.env.E2E_PORT ??= execFileSync(process.execPath, [
+  "-e",
+  "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })",
+])
+  .toString()
+  .trim();
+process.env.E2E_DB_FILE ??= path.resolve(".tmp", `e2e-${process.pid}-${Date.now()}.db`);
+mkdirSync(path.dirname(process.env.E2E_DB_FILE), { recursive: true });
+
+const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
+// Debian's Chromium here (Playwright cannot download its own offline);
+// CHROMIUM_PATH overrides, and a laptop without either uses Playwright's.
+const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
+
+export default defineConfig({
+  testDir: "e2e",
+  fullyParallel: true,
+  workers: 2,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  forbidOnly: !!process.env.CI,
+  globalTeardown: "./e2e/global-teardown.ts",
+  reporter: [["list"]],
+  use: {
+    baseURL,
+    trace: "off",
+    launchOptions: {
+      executablePath,
+      args: ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    },
+  },
+  webServer: {
+    command: "node scripts/start.mjs --no-build",
+    url: `${baseURL}/api/health`,
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: "ignore",
+    stderr: "pipe",
+    env: {
+      PORT: process.env.E2E_PORT,
+      DATABASE_URL: `file:${process.env.E2E_DB_FILE}`,
+      AUTH_SECRET: "e2e-only-secret-0123456789abcdef-0123456789abcdef",
+      AUTH_ACCESS_TTL: `${ACCESS_TTL_SECONDS}s`,
+      AUTH_BCRYPT_COST: "4",
+      AUTH_RATE_LIMIT_ACCOUNT: "off",
+      AUTH_RATE_LIMIT_ADDRESS: "off",
+      WEB_CONCURRENCY: "1",
+      LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+    },
+  },
+});
