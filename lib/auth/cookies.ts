@@ -23,11 +23,21 @@ export function cookieNames(secure: boolean): CookieNames {
 
 export const REFRESH_COOKIE_PATH = "/api/auth";
 
-/** https when APP_URL says so, else when the request (or a trusted proxy) does. */
+/**
+ * https when APP_URL says so; without APP_URL, when the request's URL does.
+ *
+ * Next.js builds `request.url`'s scheme from `X-Forwarded-Proto` (the header a
+ * TLS-terminating proxy adds), whatever AUTH_TRUST_PROXY says, so behind such
+ * a proxy the cookies are Secure and prefixed with no configuration. Honouring
+ * the header from anyone is harmless here: it only picks the names and flags
+ * of the cookies in the sender's OWN response, and a cross-site page cannot
+ * add it to a victim's request without a CORS preflight, which is never
+ * granted. (AUTH_TRUST_PROXY is about the client ADDRESS, where a forged
+ * header would matter.) Set APP_URL to decide it once for every request.
+ */
 export function isSecureRequest(request: Request): boolean {
-  const { APP_URL, AUTH_TRUST_PROXY } = getConfig();
+  const { APP_URL } = getConfig();
   if (APP_URL) return APP_URL.startsWith("https:");
-  if (AUTH_TRUST_PROXY && request.headers.get("x-forwarded-proto") === "https") return true;
   return new URL(request.url).protocol === "https:";
 }
 

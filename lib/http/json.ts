@@ -34,13 +34,17 @@ export function assertJsonContentType(request: Request): void {
   if (mediaType !== "application/json") throw new AuthError("unsupported_media_type");
 }
 
+/** A declared Content-Length over MAX_BODY_BYTES is 413 before anything is read. */
+export function assertDeclaredSize(request: Request): void {
+  if (Number(request.headers.get("content-length") ?? "0") > MAX_BODY_BYTES) throw new AuthError("payload_too_large");
+}
+
 /**
  * Reads at most MAX_BODY_BYTES. A declared length over the limit is refused
  * before reading; a stream that lies about its length is cut off at the limit.
  */
 async function readLimited(request: Request): Promise<string> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > MAX_BODY_BYTES) throw new AuthError("payload_too_large");
+  assertDeclaredSize(request);
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -1,7 +1,7 @@
 import "server-only";
 import { assertSameOrigin, isUnsafeMethod } from "../auth/csrf";
 import { AuthError } from "../auth/errors";
-import { assertJsonContentType, hasBody } from "./json";
+import { assertJsonContentType, assertDeclaredSize, hasBody } from "./json";
 import { errorResponse } from "./faults";
 
 export interface RouteContext {
@@ -19,7 +19,12 @@ export function route(handler: RouteHandler): RouteHandler {
     try {
       if (isUnsafeMethod(request.method)) {
         assertSameOrigin(request);
-        if (hasBody(request)) assertJsonContentType(request);
+        if (hasBody(request)) {
+          assertJsonContentType(request);
+          // Also on routes that never read a body (refresh, logout, DELETEs):
+          // the contract's 64 KB limit holds for every request.
+          assertDeclaredSize(request);
+        }
       }
       return await handler(request, context);
     } catch (error) {

@@ -3,23 +3,27 @@ import { assertCsrfToken } from "@/lib/auth/csrf";
 import { AuthError } from "@/lib/auth/errors";
 import { signedOutResponse } from "@/lib/auth/respond";
 import { sessionFromCookies } from "@/lib/auth/session-cookie";
-import { revokeSession } from "@/lib/auth/sessions";
+import { revokeUserSession } from "@/lib/auth/sessions";
 import { methods, route } from "@/lib/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE } = methods({
   POST: route(async (request) => {
     const secure = isSecureRequest(request);
-    let sessionId: string;
+    let claims: { sid: string; sub: string };
     try {
-      ({ sid: sessionId } = await sessionFromCookies(request, { allowExpired: true }));
+      claims = await sessionFromCookies(request, { allowExpired: true });
     } catch (error) {
       // No usable cookie: nothing to revoke, but still clear whatever is there.
       if (error instanceof AuthError && error.status === 401) return signedOutResponse(secure);
       throw error;
     }
     // Forced logout is a nuisance attack; the CSRF token stops it.
-    await assertCsrfToken(request, sessionId);
-    await revokeSession(sessionId, "logout");
+    await assertCsrfToken(request, claims.sid);
+    // Only the token's own user can end the session it names: the session id
+    // AND the user id must match the row, so a token that pairs someone's
+    // session id with another `sub` (a leaked signing key, or a future bug in
+    // token issuance) ends nothing. Either way the caller's cookies are cleared.
+    await revokeUserSession(claims.sub, claims.sid, "logout");
     return signedOutResponse(secure);
   }),
 });
