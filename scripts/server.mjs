@@ -18,6 +18,11 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 const INTERNAL_PREFIXES = ["x-middleware-", "x-invoke-", "x-nextjs-", "x-next-", "x-prerender-"];
 const INTERNAL_HEADERS = new Set([PEER_HEADER, "x-matched-path", "x-now-route-matches", "next-resume"]);
 const isInternal = (name) => INTERNAL_HEADERS.has(name) || INTERNAL_PREFIXES.some((prefix) => name.startsWith(prefix));
+// Methods the app answers. Others never reach Next: TRACE makes its Request
+// constructor throw (a bare text/plain 500) and WebDAV verbs get an empty 400,
+// where the contract wants the JSON error shape.
+const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+const METHOD_NOT_ALLOWED = JSON.stringify({ error: "method_not_allowed", description: "This method is not allowed here." });
 
 export async function serve({ port, hostname = "0.0.0.0", dev = false, log = console.log }) {
   const app = next({ dev, dir: process.cwd(), hostname, port });
@@ -31,6 +36,10 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     // Node lower-cases header names, and Next builds each request from req.headers.
     for (const name of Object.keys(req.headers)) if (isInternal(name)) delete req.headers[name];
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
+    if (!KNOWN_METHODS.has(req.method ?? "")) {
+      res.writeHead(405, { "Content-Type": "application/json", "Cache-Control": "no-store", Allow: [...KNOWN_METHODS].join(", ") });
+      return void res.end(METHOD_NOT_ALLOWED);
+    }
     handle(req, res);
   });
   server.keepAliveTimeout = 65_000;

@@ -5,6 +5,7 @@
 // right names and paths, the 64 KB limit on body-less routes, and https
 // cookies behind a TLS-terminating proxy (X-Forwarded-Proto).
 import assert from "node:assert/strict";
+import http from "node:http";
 import { after, before, describe, test } from "node:test";
 import { assertError, claimsFor, copyOf, decode, forge, now, withCookies } from "../security/helpers";
 import { Client, PASSWORD, registered, startServer, uniqueEmail, type TestServer } from "./harness";
@@ -204,6 +205,25 @@ describe("response shapes and headers", () => {
     assertErrorShape(await c.request("POST", "/api/auth/login", { body: "{}", headers: { "content-type": "text/plain" } }), 415, "unsupported_media_type");
     assertErrorShape(await c.post("/api/auth/register", { email: uniqueEmail(), password: "p".repeat(65 * 1024) }), 413, "payload_too_large");
     assertErrorShape(await c.post("/api/auth/login", { email: uniqueEmail(), password: PASSWORD }, { headers: { origin: "https://evil.example" } }), 403, "csrf_failed");
+  });
+
+  test("TRACE and WebDAV methods (which fetch cannot send) are a JSON 405, not a bare 500 or 400", async () => {
+    const { hostname, port } = new URL(server.url);
+    for (const method of ["TRACE", "PROPFIND"]) {
+      const res = await new Promise<{ status: number; type?: string; cache?: string; body: string }>((resolve, reject) => {
+        const req = http.request({ hostname, port, path: "/api/me", method }, (r) => {
+          let body = "";
+          r.on("data", (d) => (body += d));
+          r.on("end", () => resolve({ status: r.statusCode!, type: r.headers["content-type"], cache: r.headers["cache-control"], body }));
+        });
+        req.on("error", reject);
+        req.end();
+      });
+      assert.equal(res.status, 405, `${method}: ${res.body}`);
+      assert.equal(res.type, "application/json");
+      assert.equal(res.cache, "no-store");
+      assert.equal(JSON.parse(res.body).error, "method_not_allowed");
+    }
   });
 
   test("invalid_request names each bad field in `fields`", async () => {
