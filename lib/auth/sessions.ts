@@ -5,16 +5,9 @@ import { getDb } from "../db";
 import { csrfTokenFor } from "./csrf";
 import { AuthError } from "./errors";
 import { signAccessToken, signRefreshToken, type RefreshClaims } from "./tokens";
+import type { SessionListItem, SessionView } from "../shared/api-types";
 
-/** The `session` object of the API: what the browser may know about its tokens. */
-export interface SessionView {
-  id: string;
-  fresh: boolean;
-  freshUntil: string | null;
-  accessExpiresAt: string;
-  refreshExpiresAt: string;
-  authTime: string;
-}
+export type { SessionView };
 
 export interface IssuedSession {
   view: SessionView;
@@ -152,7 +145,7 @@ export async function revokeOtherSessions(userId: string, keepSessionId: string,
   return count;
 }
 
-export async function listSessions(userId: string, currentSessionId: string) {
+export async function listSessions(userId: string, currentSessionId: string): Promise<SessionListItem[]> {
   const rows = await getDb().session.findMany({
     where: { userId, revokedAt: null, expiresAt: { gt: new Date() } },
     select: { id: true, createdAt: true, lastUsedAt: true, userAgent: true },

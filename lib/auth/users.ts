@@ -1,15 +1,13 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
+import type { User } from "../shared/api-types";
 import { getDb } from "../db";
 import { AuthError } from "./errors";
 import { hashPassword } from "./password";
 
-export interface PublicUser {
-  id: string;
-  email: string;
-  name: string;
-}
+/** A user as the API shows it: never the password hash. */
+export type PublicUser = User;
 
 export const PUBLIC_USER_SELECT = { id: true, email: true, name: true } as const;
 

@@ -1,26 +1,10 @@
-/** Shapes of the API's JSON bodies (DESIGN.md, "HTTP API"). */
-export interface User {
-  id: string;
-  email: string;
-  name: string;
-}
+/** Shapes of the API's JSON bodies: the one list is lib/shared/api-types.ts. */
+import type { SessionView, User } from "../shared/api-types";
 
-export interface SessionInfo {
-  id: string;
-  fresh: boolean;
-  freshUntil: string | null;
-  accessExpiresAt: string;
-  refreshExpiresAt: string;
-  authTime: string;
-}
+export type { SessionListItem, User } from "../shared/api-types";
 
-export interface SessionListItem {
-  id: string;
-  createdAt: string;
-  lastUsedAt: string;
-  userAgent: string;
-  current: boolean;
-}
+/** The `session` object of the API, as the browser calls it. */
+export type SessionInfo = SessionView;
 
 export interface Me {
   user: User;
