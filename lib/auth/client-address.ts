@@ -1,4 +1,5 @@
 import "server-only";
+import ipaddr from "ipaddr.js";
 import { getConfig } from "../config";
 
 /**
@@ -17,7 +18,22 @@ export function clientAddress(request: Request): string {
   if (getConfig().AUTH_TRUST_PROXY) {
     const forwarded = request.headers.get("x-forwarded-for");
     const last = forwarded?.split(",").pop()?.trim();
-    if (last) return last;
+    if (last) return rateLimitKey(last);
   }
-  return request.headers.get(PEER_HEADER) ?? "unknown";
+  return rateLimitKey(request.headers.get(PEER_HEADER) ?? "unknown");
+}
+
+/**
+ * One key per client, however it spells its address. IPv4-mapped IPv6
+ * (`::ffff:192.0.2.1`, what a dual-stack socket reports) is the IPv4 address.
+ * A native IPv6 client counts by its /64: one subscriber is routinely given a
+ * whole /64, so counting single addresses would let one host spray from 2^64
+ * of them. Anything unparsable is kept as it is (it still counts, as itself).
+ */
+export function rateLimitKey(address: string): string {
+  if (!ipaddr.isValid(address)) return address;
+  const parsed = ipaddr.process(address); // unwraps IPv4-mapped IPv6
+  if (parsed.kind() === "ipv4") return parsed.toString();
+  const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
+  return `${parts.join(":")}::/64`;
 }

@@ -9,9 +9,10 @@ import { findPasswordHash, findUserByEmail, type PublicUser } from "./users";
  * the same work is done for a known or unknown e-mail (a real or a dummy
  * bcrypt compare), then the same answer is given for either failure, so
  * neither status, body nor timing reveals whether an account exists.
+ * `deviceId`: the browser's known-device cookie for this e-mail (device.ts).
  */
-export async function checkCredentials(email: string, password: string, address: string): Promise<PublicUser> {
-  const attempt = await beginAttempt({ account: email, address });
+export async function checkCredentials(email: string, password: string, address: string, deviceId: string | null = null): Promise<PublicUser> {
+  const attempt = await beginAttempt({ account: email, address, trusted: deviceId === null ? undefined : `device:${deviceId}` });
   const user = await findUserByEmail(email);
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
   if (!user || !ok) {
@@ -24,11 +25,14 @@ export async function checkCredentials(email: string, password: string, address:
 
 /**
  * Re-checks the password of a signed-in user (fresh-login, password change).
- * Counted against the same account key as login: a stolen session cookie is
- * no shortcut for guessing the password.
+ * The live session is the trusted client: it is limited by its own key, so
+ * an attacker locking the account from outside cannot stop its owner from
+ * confirming a password, and a stolen session cookie still buys no more
+ * guesses than the account limit allows. Failures count against the account
+ * as login's do.
  */
-export async function checkUserPassword(user: { id: string; email: string }, password: string, address: string): Promise<void> {
-  const attempt = await beginAttempt({ account: user.email, address });
+export async function checkUserPassword(user: { id: string; email: string }, sessionId: string, password: string, address: string): Promise<void> {
+  const attempt = await beginAttempt({ account: user.email, address, trusted: `session:${sessionId}` });
   const row = await findPasswordHash(user.id);
   if (!row) throw new AuthError("token_revoked");
   if (!(await verifyPassword(password, row.passwordHash))) {

@@ -12,8 +12,15 @@ import { AuthError } from "./errors";
  *
  * Only failures count. Each time an account's window fills up, it is blocked
  * for window × 2^(strikes−1), at most a day: back-off grows for a persistent
- * attacker, and a legitimate user is never locked out for good. The address
- * window does not grow: many honest people can share one address (NAT).
+ * attacker. The address window does not grow: many honest people can share
+ * one address (NAT).
+ *
+ * A block on the account must not become the attacker's weapon: ten wrong
+ * guesses per window would otherwise keep the owner out for good. So a
+ * client that has proven itself for this account before (a known-device
+ * cookie, or a live session of the account: `trusted`) is judged by a limit
+ * of its own, with the same points and back-off, instead of the account's
+ * and the address's. Its failures still count against the account.
  */
 interface Limiters {
   account: RateLimiterAbstract | null;
@@ -45,16 +52,27 @@ export interface AttemptKeys {
   /** The normalised e-mail (or user id) the password is checked for. */
   account?: string;
   address: string;
+  /**
+   * A client already proven for this account ("device:<id>", "session:<id>"):
+   * it is limited under this key instead of the account's and the address's.
+   */
+  trusted?: string;
 }
 
 type Slot = { limiter: RateLimiterAbstract; key: string };
 
-function slots(keys: AttemptKeys): { account?: Slot; address?: Slot } {
+/**
+ * `account` is the slot that grows the back-off and `address` the flat one;
+ * `alsoCounted` (the account, for a trusted client) only records failures.
+ */
+function slots(keys: AttemptKeys): { account?: Slot; address?: Slot; alsoCounted?: Slot } {
   const { account, address } = getLimiters();
-  return {
-    account: account && keys.account !== undefined ? { limiter: account, key: keys.account } : undefined,
-    address: address ? { limiter: address, key: keys.address } : undefined,
-  };
+  const onAccount = account && keys.account !== undefined ? { limiter: account, key: keys.account } : undefined;
+  if (keys.trusted !== undefined && account) {
+    // "trusted:" keeps these apart from e-mails in the shared table.
+    return { account: { limiter: account, key: `trusted:${keys.trusted}` }, alsoCounted: onAccount };
+  }
+  return { account: onAccount, address: address ? { limiter: address, key: keys.address } : undefined };
 }
 
 async function remainingSeconds(slot: Slot | undefined): Promise<number> {
@@ -103,7 +121,7 @@ export interface Attempt {
 export async function beginAttempt(keys: AttemptKeys): Promise<Attempt> {
   // A read first, so a flood of refused requests costs no writes.
   await assertAttemptAllowed(keys);
-  const { account, address } = slots(keys);
+  const { account, address, alsoCounted } = slots(keys);
   const [onAccount, onAddress] = await Promise.all([consume(account), consume(address)]);
   const refusedMs = Math.max(onAccount.refusedMs, onAddress.refusedMs);
   if (refusedMs > 0) {
@@ -117,14 +135,19 @@ export async function beginAttempt(keys: AttemptKeys): Promise<Attempt> {
   return {
     succeeded: () => giveBack(account, address),
     failed: async () => {
-      const { strikes, accountPoints, accountWindow } = getLimiters();
-      // Exactly one attempt takes the last point of a window: that one strikes.
-      if (!account || onAccount.consumed !== accountPoints) return;
-      const strike = await strikes.penalty(account.key);
-      const seconds = Math.min(accountWindow * 2 ** (strike.consumedPoints - 1), MAX_BLOCK_SECONDS);
-      await account.limiter.block(account.key, seconds);
+      const counted = alsoCounted ? (await alsoCounted.limiter.penalty(alsoCounted.key)).consumedPoints : 0;
+      await Promise.all([strikeIfFull(account, onAccount.consumed), strikeIfFull(alsoCounted, counted)]);
     },
   };
+}
+
+/** Exactly one failure takes the last point of a window: that one blocks the key, for longer each time. */
+async function strikeIfFull(slot: Slot | undefined, consumed: number): Promise<void> {
+  const { strikes, accountPoints, accountWindow } = getLimiters();
+  if (!slot || consumed !== accountPoints) return;
+  const strike = await strikes.penalty(slot.key);
+  const seconds = Math.min(accountWindow * 2 ** (strike.consumedPoints - 1), MAX_BLOCK_SECONDS);
+  await slot.limiter.block(slot.key, seconds);
 }
 
 /** Counts one failure that no password check produced (register probing for taken e-mails). */

@@ -82,6 +82,67 @@ describe("per account", () => {
   });
 });
 
+describe("an attacker cannot lock the owner out (known devices, live sessions)", () => {
+  /** Locks `email` from outside: every guess from a new address, no cookies. */
+  async function lockFromOutside(email: string) {
+    for (let i = 0; i < 3; i++) assertError(await fromB(email, "wrong password"), 401, "invalid_credentials");
+    assertLimited(await fromB(email, PASSWORD), "a browser that never signed in waits out the block");
+  }
+
+  test("a browser that signed in before still signs in; strangers and forged device cookies wait", async () => {
+    const { client, email } = await registered(b.url);
+    const device = client.cookie("device");
+    assert.ok(device, "register marks the browser as a known device");
+    assert.match(client.setCookieLine("device")!, /HttpOnly/i);
+    assert.match(client.setCookieLine("device")!, /SameSite=Strict/i);
+    assert.match(client.setCookieLine("device")!, /Path=\/api\/auth/i);
+    await lockFromOutside(email);
+
+    const owner = await client.post("/api/auth/login", { email, password: PASSWORD }, { headers: { "x-forwarded-for": newAddress() } });
+    assert.equal(owner.status, 200, "the owner's own browser is judged by its own limit");
+    assert.equal(client.cookie("device"), device, "the device keeps its id");
+
+    const [id] = device!.split(".");
+    const forged = `${id}.${Buffer.alloc(32, 7).toString("base64url")}`;
+    const other = await registered(b.url);
+    for (const [what, cookie] of [["a forged signature", forged], ["another account's device", other.client.cookie("device")!]]) {
+      const res = await login(b, email, PASSWORD, { "x-forwarded-for": newAddress(), cookie: `device=${cookie}` });
+      assertLimited(res, what);
+    }
+  });
+
+  test("a signed-in owner can still confirm the password (fresh-login) while the account is locked", async () => {
+    const { client, email } = await registered(b.url);
+    await lockFromOutside(email);
+    const res = await client.post("/api/auth/fresh-login", { password: PASSWORD }, { headers: { "x-forwarded-for": newAddress() } });
+    assert.equal(res.status, 200);
+    assert.equal(res.data.session.fresh, true);
+  });
+
+  test("a known device has a limit of its own, and its failures still count against the account", async () => {
+    const { client, email } = await registered(b.url);
+    const headers = { "x-forwarded-for": newAddress() };
+    for (let i = 0; i < 3; i++) assertError(await client.post("/api/auth/login", { email, password: "wrong password" }, { headers }), 401, "invalid_credentials");
+    assertLimited(await client.post("/api/auth/login", { email, password: PASSWORD }, { headers }), "the device itself");
+    assertLimited(await fromB(email, PASSWORD), "the account saw the device's failures");
+  });
+});
+
+describe("change-email probing", () => {
+  test("each taken e-mail counts against the user and the address, as on register", async () => {
+    const { email: taken } = await registered(b.url);
+    const prober = newAddress();
+    const headers = { "x-forwarded-for": prober };
+    const first = await registered(b.url);
+    for (let i = 0; i < 3; i++) assertError(await first.client.put("/api/account/email", { email: taken }, { headers }), 409, "email_taken");
+    assertLimited(await first.client.put("/api/account/email", { email: uniqueEmail("free") }, { headers }), "the user's own limit");
+
+    const [second, third] = await Promise.all([registered(b.url), registered(b.url)]);
+    for (let i = 0; i < 3; i++) assertError(await second.client.put("/api/account/email", { email: taken }, { headers }), 409, "email_taken");
+    assertLimited(await third.client.put("/api/account/email", { email: taken }, { headers }), "6 probes from this address: a fresh account waits too");
+  });
+});
+
 describe("per client address", () => {
   test("password spraying: one password across many accounts from one address is stopped; other addresses are not", async () => {
     const sprayer = newAddress();

@@ -1,5 +1,8 @@
 import { z } from "zod";
+import { clientAddress } from "@/lib/auth/client-address";
+import { AuthError } from "@/lib/auth/errors";
 import { withAuth } from "@/lib/auth/guard";
+import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
 import { changeEmail, emailSchema } from "@/lib/auth/users";
 import { json, readJson } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";
@@ -11,7 +14,17 @@ export const { GET, POST, PUT, PATCH, DELETE } = methods({
   PUT: withAuth(
     async (request, { user }) => {
       const { email } = await readJson(request, body);
-      return json({ user: await changeEmail(user.id, email) });
+      // A 409 says the address has an account, so, as on register, each one
+      // counts as a failure against the client address, and against this
+      // user ("user:" keys never collide with e-mails): one signed-in account
+      // is no faster a way to list who has signed up than register is.
+      const keys = { account: `user:${user.id}`, address: clientAddress(request) };
+      await assertAttemptAllowed(keys);
+      const changed = await changeEmail(user.id, email).catch(async (error) => {
+        if (error instanceof AuthError && error.code === "email_taken") await recordFailedAttempt(keys);
+        throw error;
+      });
+      return json({ user: changed });
     },
     { fresh: true },
   ),

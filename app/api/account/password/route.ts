@@ -19,7 +19,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = methods({
   // which is a stronger and more recent proof than a fresh token.
   PUT: withAuth(async (request, { user, sessionId, secure }) => {
     const { currentPassword, newPassword } = await readJson(request, body);
-    await checkUserPassword(user, currentPassword, clientAddress(request));
+    await checkUserPassword(user, sessionId, currentPassword, clientAddress(request));
     await setPassword(user.id, newPassword);
     // Whoever else knew the old password is signed out everywhere else.
     await revokeOtherSessions(user.id, sessionId, "password_changed");

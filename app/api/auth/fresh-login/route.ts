@@ -21,7 +21,7 @@ export const { GET, POST, PUT, PATCH, DELETE } = methods({
     await assertCsrfToken(request, claims.sid);
     const { password } = await readJson(request, body);
     const { user } = await loadLiveSession(claims);
-    await checkUserPassword(user, password, clientAddress(request));
+    await checkUserPassword(user, claims.sid, password, clientAddress(request));
     // Fresh access token; the refresh token (and its rotation chain) is untouched.
     return sessionResponse(await refreshFreshness(claims.sid), isSecureRequest(request), {});
   }),

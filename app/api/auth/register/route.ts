@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
+import { rememberDevice } from "@/lib/auth/device";
 import { AuthError } from "@/lib/auth/errors";
 import { passwordSchema } from "@/lib/auth/password";
 import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
@@ -23,6 +24,8 @@ export const { GET, POST, PUT, PATCH, DELETE } = methods({
       throw error;
     });
     const issued = await createSession(user.id, request.headers.get("user-agent") ?? "");
-    return sessionResponse(issued, isSecureRequest(request), { user }, 201);
+    const response = sessionResponse(issued, isSecureRequest(request), { user }, 201);
+    await rememberDevice(response.headers, request, user.email, null);
+    return response;
   }),
 });
