@@ -4,7 +4,7 @@ import { PrismaBetterSqlite3Tuned } from "./sqlite-adapter";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { getConfig } from "./config";
 import { log } from "./log";
-import { PrismaClient } from "./generated/sqlite/client";
+import { Prisma, PrismaClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 
 /**
@@ -72,4 +72,22 @@ const globalForDb = globalThis as unknown as { freshAuthDb?: Database };
 export function getDb(): Database {
   globalForDb.freshAuthDb ??= createClient();
   return globalForDb.freshAuthDb;
+}
+
+/**
+ * "Now" inside a statement, on the clock of whatever runs it.
+ *
+ * A time the app takes before a query can be stale by the time the row is
+ * written: a PostgreSQL connection that stalls (a network hiccup, a lock)
+ * may still deliver the statement after the app gave up on it. Rotation
+ * stamps `rotatedAt` this way, and the reuse grace is measured from it, so a
+ * late commit must carry the time it really happened, or the browser's
+ * retry would look like reuse. On PostgreSQL that is the server's clock, in
+ * UTC as Prisma stores timestamps; SQLite runs in this process, synchronously,
+ * so the app's clock at the call is the moment of the write.
+ */
+export function sqlNow(): Prisma.Sql {
+  return providerOf(getConfig().DATABASE_URL) === "postgresql"
+    ? Prisma.raw(`(clock_timestamp() AT TIME ZONE 'UTC')`)
+    : Prisma.sql`${new Date()}`;
 }

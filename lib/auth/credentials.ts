@@ -1,5 +1,6 @@
 import "server-only";
 import { AuthError } from "./errors";
+import { knownAddressKey, rememberAddress } from "./known-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { beginAttempt } from "./rate-limit";
 import { findPasswordHash, findUserByEmail, type PublicUser } from "./users";
@@ -9,10 +10,11 @@ import { findPasswordHash, findUserByEmail, type PublicUser } from "./users";
  * the same work is done for a known or unknown e-mail (a real or a dummy
  * bcrypt compare), then the same answer is given for either failure, so
  * neither status, body nor timing reveals whether an account exists.
- * `deviceId`: the browser's known-device cookie for this e-mail (device.ts).
+ * An address this account has signed in from before keeps a guessing budget
+ * of its own (known-address.ts), so an attacker cannot lock the owner out.
  */
-export async function checkCredentials(email: string, password: string, address: string, deviceId: string | null = null): Promise<PublicUser> {
-  const attempt = await beginAttempt({ account: email, address, trusted: deviceId === null ? undefined : `device:${deviceId}` });
+export async function checkCredentials(email: string, password: string, address: string): Promise<PublicUser> {
+  const attempt = await beginAttempt({ account: email, address, trusted: await knownAddressKey(email, address) });
   const user = await findUserByEmail(email);
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
   if (!user || !ok) {
@@ -20,6 +22,7 @@ export async function checkCredentials(email: string, password: string, address:
     throw new AuthError("invalid_credentials");
   }
   await attempt.succeeded();
+  await rememberAddress(email, address);
   return { id: user.id, email: user.email, name: user.name };
 }
 

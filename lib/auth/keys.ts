@@ -3,15 +3,13 @@ import { createHash, createSecretKey, hkdf, webcrypto, type KeyObject } from "no
 import { promisify } from "node:util";
 import { getConfig } from "../config";
 
-export type KeyPurpose = "access" | "refresh" | "csrf" | "device";
+export type KeyPurpose = "access" | "refresh" | "csrf";
 
 export interface KeySet {
   kid: string;
   access: KeyObject;
   refresh: KeyObject;
   csrf: KeyObject;
-  /** Signs known-device cookies (lib/auth/device.ts). */
-  device: KeyObject;
   /**
    * The token keys as WebCrypto keys, imported once. jose turns a secret
    * KeyObject back into bytes and re-imports it on every sign and verify
@@ -33,11 +31,11 @@ async function deriveKeySet(secret: string): Promise<KeySet> {
   // The kid names the secret, not the key: it reveals nothing about it (a hash
   // of a 32+ byte random value) and lets verifiers pick the right key set.
   const kid = createHash("sha256").update(`fresh-auth kid:${secret}`).digest("base64url").slice(0, 12);
-  const [access, refresh, csrf, device] = await Promise.all([derive("access"), derive("refresh"), derive("csrf"), derive("device")]);
+  const [access, refresh, csrf] = await Promise.all([derive("access"), derive("refresh"), derive("csrf")]);
   const toCryptoKey = (key: KeyObject) =>
     webcrypto.subtle.importKey("raw", key.export(), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
   const [accessKey, refreshKey] = await Promise.all([toCryptoKey(access), toCryptoKey(refresh)]);
-  return { kid, access, refresh, csrf, device, jose: { access: accessKey, refresh: refreshKey } };
+  return { kid, access, refresh, csrf, jose: { access: accessKey, refresh: refreshKey } };
 }
 
 let keys: Promise<{ current: KeySet; byKid: Map<string, KeySet> }> | undefined;

@@ -17,8 +17,9 @@ import { AuthError } from "./errors";
  *
  * A block on the account must not become the attacker's weapon: ten wrong
  * guesses per window would otherwise keep the owner out for good. So a
- * client that has proven itself for this account before (a known-device
- * cookie, or a live session of the account: `trusted`) is judged by a limit
+ * client that has proven itself for this account before (an address it has
+ * signed in from, known-address.ts, or a live session of the account:
+ * `trusted`) is judged by a limit
  * of its own, with the same points and back-off, instead of the account's
  * and the address's. Its failures still count against the account.
  */
@@ -53,7 +54,7 @@ export interface AttemptKeys {
   account?: string;
   address: string;
   /**
-   * A client already proven for this account ("device:<id>", "session:<id>"):
+   * A client already proven for this account ("address:…", "session:<id>"):
    * it is limited under this key instead of the account's and the address's.
    */
   trusted?: string;

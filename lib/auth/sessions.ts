@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getConfig } from "../config";
-import { getDb } from "../db";
+import { getDb, sqlNow } from "../db";
 import { csrfTokenFor } from "./csrf";
 import { AuthError } from "./errors";
 import { signAccessToken, signRefreshToken, type RefreshClaims } from "./tokens";
@@ -99,7 +99,7 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
   // Raw SQL because Prisma's compiled `update` costs about twice as much here.
   const rotated = await db.$queryRaw<SessionRow[]>`
     UPDATE "Session"
-    SET "currentJti" = ${newJti}, "parentJti" = ${claims.jti}, "rotatedAt" = ${now}, "lastUsedAt" = ${now}
+    SET "currentJti" = ${newJti}, "parentJti" = ${claims.jti}, "rotatedAt" = ${sqlNow()}, "lastUsedAt" = ${now}
     WHERE "id" = ${claims.sid} AND "userId" = ${claims.sub} AND "currentJti" = ${claims.jti}
       AND "revokedAt" IS NULL AND "expiresAt" > ${now}
     RETURNING "id", "userId", "expiresAt", "authTime", "currentJti"`;

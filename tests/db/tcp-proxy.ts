@@ -18,6 +18,8 @@ interface Pair {
   /** Bytes each side sent while stalled, delivered on up(). */
   toServer: Buffer[];
   toClient: Buffer[];
+  /** The app closed its side while stalled, with bytes still on their way. */
+  clientGone?: boolean;
 }
 
 export class TcpProxy {
@@ -88,7 +90,14 @@ export class TcpProxy {
       else pair.toServer.push(chunk);
     });
     client.on("error", () => {});
-    client.on("close", () => this.drop(pair));
+    client.on("close", () => {
+      // As on a real network, what the app sent before giving up is already
+      // on its way: the database still gets it when the route comes back
+      // (then sees the connection end), and may act on it after the app has
+      // stopped listening.
+      if (this.mode === "stall" && pair.server && pair.toServer.length) pair.clientGone = true;
+      else this.drop(pair);
+    });
     if (this.mode !== "stall") this.flush(pair);
   }
 
@@ -97,6 +106,7 @@ export class TcpProxy {
       const server = net.connect(this.target);
       pair.server = server;
       server.on("data", (chunk) => {
+        if (pair.clientGone) return;
         if (this.mode === "up") pair.client.write(chunk);
         else pair.toClient.push(chunk);
       });
@@ -104,6 +114,11 @@ export class TcpProxy {
       server.on("close", () => this.drop(pair));
     }
     for (const chunk of pair.toServer.splice(0)) pair.server.write(chunk);
+    if (pair.clientGone) {
+      this.pairs.delete(pair);
+      pair.server.end();
+      return;
+    }
     for (const chunk of pair.toClient.splice(0)) pair.client.write(chunk);
   }
 

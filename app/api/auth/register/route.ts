@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
-import { rememberDevice } from "@/lib/auth/device";
+import { rememberAddress } from "@/lib/auth/known-address";
 import { AuthError } from "@/lib/auth/errors";
 import { passwordSchema } from "@/lib/auth/password";
 import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
@@ -24,8 +24,8 @@ export const { GET, POST, PUT, PATCH, DELETE } = methods({
       throw error;
     });
     const issued = await createSession(user.id, request.headers.get("user-agent") ?? "");
-    const response = sessionResponse(issued, isSecureRequest(request), { user }, 201);
-    await rememberDevice(response.headers, request, user.email, null);
-    return response;
+    // Signing up proves the password from here: this address is known to the account.
+    await rememberAddress(user.email, address);
+    return sessionResponse(issued, isSecureRequest(request), { user }, 201);
   }),
 });
