@@ -7,7 +7,7 @@ import { requirePageSession } from "@/lib/auth/page";
 export const metadata: Metadata = { title: "Home" };
 
 export default async function HomePage() {
-  // The page checks the session itself; proxy.ts is only a routing hint.
+  // The page checks the session itself: there is no proxy.ts to trust (decision 301).
   const { user, session } = await requirePageSession("/");
   return (
     <>

@@ -2,6 +2,7 @@ import "server-only";
 import { cookies, headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cookieNames } from "./cookies";
+import { isDatabaseUnavailable } from "../http/faults";
 import { AuthError } from "./errors";
 import { loadLiveSession } from "./guard";
 import { sessionViewFromClaims } from "./session-view";
@@ -16,7 +17,7 @@ export interface PageSession {
   session: PageSessionInfo;
 }
 
-type PageAuth = { status: "signed-in"; value: PageSession } | { status: "expired" } | { status: "signed-out" };
+type PageAuth = { status: "signed-in"; value: PageSession } | { status: "expired" } | { status: "signed-out" } | { status: "unavailable" };
 
 /**
  * Server components cannot see the request's scheme, so the https (prefixed)
@@ -30,7 +31,7 @@ async function readAccessCookie(): Promise<string | undefined> {
 
 /**
  * Server components check the session themselves, exactly as route handlers
- * do (proxy.ts is only a routing hint): signature, expiry, and a live session
+ * do (there is no proxy.ts, decision 301): signature, expiry, and a live session
  * row, so a revoked session never renders a signed-in page.
  */
 async function readPageAuth(): Promise<PageAuth> {
@@ -43,6 +44,9 @@ async function readPageAuth(): Promise<PageAuth> {
   } catch (error) {
     if (error instanceof AuthError && error.code === "token_expired") return { status: "expired" };
     if (error instanceof AuthError) return { status: "signed-out" };
+    // The session could not be checked: neither signed in nor out. Pages say
+    // so instead of failing, and no cookie is touched (the API answers 503).
+    if (isDatabaseUnavailable(error)) return { status: "unavailable" };
     throw error;
   }
 }
@@ -71,6 +75,7 @@ export async function requirePageSession(nextPath: string): Promise<PageSession>
   if (auth.status === "signed-in") return auth.value;
   const next = encodeURIComponent(nextPath);
   if (auth.status === "signed-out") redirect(`/login?next=${next}`);
+  if (auth.status === "unavailable") redirect(`/unavailable?next=${next}`);
   const mode = (await headers()).get("sec-fetch-mode");
   const clientNavigation = mode !== null && mode !== "navigate";
   redirect(clientNavigation ? `/resume?next=${next}` : `/api/auth/resume?next=${next}`);

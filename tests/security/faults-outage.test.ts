@@ -78,6 +78,20 @@ describe("PostgreSQL unreachable, hung or out of connections", { skip: skipFor("
     }
     const keeperRefresh = await timed(() => keeper.client.post("/api/auth/refresh"));
     assertUnavailable(keeperRefresh.result, keeperRefresh.ms, "the keeper's refresh");
+    for (const page of ["/", "/account"]) {
+      // A page cannot answer 503 (server components have no status of their
+      // own): it sends the browser to a page that says what happened, keeps
+      // the cookies and does not hang.
+      const { result, ms } = await timed(() => victim.client.get(page));
+      assert.equal(result.status, 307, `${page}: ${result.status}`);
+      assert.equal(result.headers.get("location"), `/unavailable?next=${encodeURIComponent(page)}`);
+      assert.deepEqual(result.setCookies, [], `${page} leaves the cookies alone`);
+      assert.ok(ms < BOUND_MS, `${page}: answered after ${ms} ms`);
+    }
+    const notice = await victim.client.get("/unavailable?next=%2Faccount");
+    assert.equal(notice.status, 200);
+    assert.match(String(notice.data), /You are still signed in/);
+    assert.match(String(notice.data), /href="\/account"/, "Try again goes back to the page asked for");
     t.diagnostic(`503 latency with the database down: max ${Math.max(...times)} ms, median ${times.sort((a, b) => a - b)[times.length >> 1]} ms`);
     assertAlive(server);
 
