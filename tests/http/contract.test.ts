@@ -312,7 +312,8 @@ describe("https behind a TLS-terminating proxy (X-Forwarded-Proto: https)", () =
   const https = { "x-forwarded-proto": "https" };
 
   test("cookies are Secure and prefixed, keep their paths and flags, and work end to end", async () => {
-    const c = new Client(server.url);
+    // A browser on the https page behind the proxy sends the https Origin.
+    const c = new Client(server.url, { origin: server.url.replace(/^http:/, "https:") });
     const reg = await c.post("/api/auth/register", { email: uniqueEmail(), password: PASSWORD }, { headers: https });
     assert.equal(reg.status, 201);
     const line = (name: string) => reg.setCookies.find((l) => l.startsWith(`${name}=`)) ?? assert.fail(`${name} not set: ${reg.setCookies}`);
