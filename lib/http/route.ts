@@ -1,7 +1,7 @@
 import "server-only";
 import { assertSameOrigin, isUnsafeMethod } from "../auth/csrf";
 import { AuthError } from "../auth/errors";
-import { assertJsonContentType, assertDeclaredSize, hasBody } from "./json";
+import { assertJsonContentType, assertDeclaredSize, hasBody, noContent } from "./json";
 import { errorResponse } from "./faults";
 
 export interface RouteContext {
@@ -40,10 +40,19 @@ type Method = (typeof ALL_METHODS)[number];
  * A route file exports every method: the ones it implements, and a JSON 405
  * (with `Allow`) for the rest, so no API answer is ever an empty HTML page.
  * A GET on a mutating route therefore changes nothing.
+ *
+ * OPTIONS is answered here too: Next's automatic one lists every exported
+ * method, which would advertise the 405s as if they worked. It grants no
+ * CORS (no Access-Control-* headers), so a preflight from another origin
+ * still fails.
  */
-export function methods(handlers: Partial<Record<Method, RouteHandler>>): Record<Method, RouteHandler> {
-  const allow = Object.keys(handlers).join(", ");
+export function methods(handlers: Partial<Record<Method, RouteHandler>>): Record<Method | "OPTIONS", RouteHandler> {
+  // Next serves HEAD with the GET handler (body dropped): HEAD works exactly where GET does.
+  const implemented = ALL_METHODS.filter((m) => handlers[m]).flatMap((m) => (m === "GET" ? ["GET", "HEAD"] : [m]));
+  const allow = [...implemented, "OPTIONS"].join(", ");
   const notAllowed: RouteHandler = async () =>
     new AuthError("method_not_allowed", { headers: { Allow: allow } }).toResponse();
-  return Object.fromEntries(ALL_METHODS.map((m) => [m, handlers[m] ?? notAllowed])) as Record<Method, RouteHandler>;
+  const options = route(async () => noContent(new Headers({ Allow: allow })));
+  const routes = Object.fromEntries(ALL_METHODS.map((m) => [m, handlers[m] ?? notAllowed])) as Record<Method, RouteHandler>;
+  return { ...routes, OPTIONS: options };
 }
