@@ -1,7 +1,7 @@
 import "server-only";
 import { assertSameOrigin, isUnsafeMethod } from "../auth/csrf";
 import { AuthError } from "../auth/errors";
-import { assertJsonContentType, assertDeclaredSize, hasBody, noContent } from "./json";
+import { assertJsonContentType, hasBody, limitBody, noContent } from "./json";
 import { errorResponse } from "./faults";
 
 export interface RouteContext {
@@ -12,21 +12,20 @@ export type RouteHandler = (request: Request, context: RouteContext) => Promise<
 
 /**
  * Wraps every route handler: same-origin check on unsafe methods (login and
- * register included), JSON-only bodies, and the one error boundary.
+ * register included), JSON-only bodies, the 64 KB body limit, and the one
+ * error boundary.
  */
 export function route(handler: RouteHandler): RouteHandler {
   return async (request, context) => {
     try {
       if (isUnsafeMethod(request.method)) {
         assertSameOrigin(request);
-        if (hasBody(request)) {
-          assertJsonContentType(request);
-          // Also on routes that never read a body (refresh, logout, DELETEs):
-          // the contract's 64 KB limit holds for every request.
-          assertDeclaredSize(request);
-        }
+        if (hasBody(request)) assertJsonContentType(request);
       }
-      return await handler(request, context);
+      // On every method, and on routes that never read a body (refresh,
+      // logout, the DELETEs, GETs): the contract's limit holds for every
+      // request, not only for handlers that happen to parse one.
+      return await handler(await limitBody(request), context);
     } catch (error) {
       return errorResponse(error);
     }

@@ -5,13 +5,23 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { assertError } from "../security/helpers";
-import { Client, startServer, type TestServer } from "./harness";
+import { Client, PASSWORD, rawRequest, registered, startServer, type RawResponse, type TestServer } from "./harness";
 
 let server: TestServer;
 before(async () => {
   server = await startServer();
 });
 after(() => server?.stop());
+
+/** The contract's error shape on a raw answer. */
+function assertRawError(res: RawResponse, status: number, code: string, context: string) {
+  assert.equal(res.status, status, `${context} → ${res.status} ${res.body}`);
+  assert.match(String(res.headers["content-type"]), /^application\/json/, context);
+  assert.equal(res.headers["cache-control"], "no-store", context);
+  const body = JSON.parse(res.body);
+  assert.deepEqual(Object.keys(body).sort(), ["description", "error"], context);
+  assert.equal(body.error, code, context);
+}
 
 describe("OPTIONS", () => {
   // Every route file, with exactly the methods it implements.
@@ -56,6 +66,49 @@ describe("OPTIONS", () => {
   test("on an unknown /api path is the JSON 404", async () => {
     for (const path of ["/api", "/api/nope", "/api/auth/refresh/extra"]) {
       assertError(await new Client(server.url).request("OPTIONS", path), 404, "not_found", path);
+    }
+  });
+});
+
+describe("the 64 KB limit on routes that read no body", () => {
+  const big = JSON.stringify({ pad: "x".repeat(70 * 1024) });
+
+  test("a chunked body over it (no Content-Length) is 413 on refresh, logout and DELETE /api/sessions, and changes nothing", async () => {
+    const { client, email } = await registered(server.url);
+    const other = new Client(server.url);
+    assert.equal((await other.post("/api/auth/login", { email, password: PASSWORD })).status, 200);
+    const refresh = client.cookie("refresh_token");
+    for (const [method, path] of [["POST", "/api/auth/refresh"], ["POST", "/api/auth/logout"], ["DELETE", "/api/sessions"]]) {
+      const headers = { cookie: client.cookieHeader(path), "x-csrf-token": client.cookie("csrf_token")!, origin: server.url, "content-type": "application/json" };
+      const res = await rawRequest(server.url, method, path, { headers, body: big, chunked: true });
+      assertRawError(res, 413, "payload_too_large", `${method} ${path}`);
+      assert.equal(res.headers["set-cookie"], undefined, `${method} ${path} sets no cookie`);
+    }
+    // Nothing rotated, revoked or signed out.
+    assert.equal((await client.get("/api/sessions")).data.sessions.length, 2);
+    assert.equal(client.cookie("refresh_token"), refresh);
+    assert.equal((await client.post("/api/auth/refresh")).status, 200);
+  });
+
+  test("control: a chunked body within it is served, and still reaches a handler that reads it", async () => {
+    const { client } = await registered(server.url);
+    const send = (method: string, path: string, body: string) =>
+      rawRequest(server.url, method, path, {
+        headers: { cookie: client.cookieHeader(path), "x-csrf-token": client.cookie("csrf_token")!, origin: server.url, "content-type": "application/json" },
+        body,
+        chunked: true,
+      });
+    const patched = await send("PATCH", "/api/me", JSON.stringify({ name: "Chunked" }) + " ".repeat(40 * 1024));
+    assert.equal(patched.status, 200, patched.body);
+    assert.equal(JSON.parse(patched.body).user.name, "Chunked");
+    assert.equal((await send("POST", "/api/auth/refresh", "{}")).status, 200);
+  });
+
+  test("a declared Content-Length over it is 413 on GET and OPTIONS too", async () => {
+    const { client } = await registered(server.url);
+    for (const [method, path] of [["GET", "/api/me"], ["GET", "/api/health"], ["GET", "/api/sessions"], ["GET", "/api/auth/resume"], ["OPTIONS", "/api/me"]]) {
+      const headers = { cookie: client.cookieHeader(path), "content-type": "application/json" };
+      assertRawError(await rawRequest(server.url, method, path, { headers, body: big }), 413, "payload_too_large", `${method} ${path}`);
     }
   });
 });
