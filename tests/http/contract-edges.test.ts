@@ -112,3 +112,31 @@ describe("the 64 KB limit on routes that read no body", () => {
     }
   });
 });
+
+describe("malformed percent-escapes in the path", () => {
+  test("on /api are the JSON 404, on any method, before Next can fail on them with a text 500", async () => {
+    const { client } = await registered(server.url);
+    const cases: [string, string][] = [
+      ["GET", "/api/%ZZ"],
+      ["GET", "/api/%E0%A4%A"], // a truncated UTF-8 sequence
+      ["GET", "/api/me/%C0%80"], // an overlong one
+      ["POST", "/api/auth/%ZZ"],
+      ["DELETE", "/api/sessions/%ZZ"],
+      ["GET", "/api/%ZZ?next=/"],
+    ];
+    for (const [method, path] of cases) {
+      const headers = { cookie: client.cookieHeader("/api/"), "x-csrf-token": client.cookie("csrf_token")!, origin: server.url };
+      assertRawError(await rawRequest(server.url, method, path, { headers }), 404, "not_found", `${method} ${path}`);
+    }
+    assert.equal((await client.get("/api/me")).status, 200, "the server keeps serving");
+  });
+
+  test("on pages are a plain 400; a valid escape is untouched", async () => {
+    for (const path of ["/%ZZ", "/account/%E0%A4%A"]) {
+      const res = await rawRequest(server.url, "GET", path);
+      assert.equal(res.status, 400, `${path} → ${res.status}`);
+      assert.match(String(res.headers["content-type"]), /^text\/plain/);
+    }
+    assertRawError(await rawRequest(server.url, "GET", "/api/caf%C3%A9"), 404, "not_found", "a valid escape reaches the router");
+  });
+});
