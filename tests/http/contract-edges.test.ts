@@ -140,3 +140,30 @@ describe("malformed percent-escapes in the path", () => {
     assertRawError(await rawRequest(server.url, "GET", "/api/caf%C3%A9"), 404, "not_found", "a valid escape reaches the router");
   });
 });
+
+describe("trailing slashes", () => {
+  test("on /api are answered in JSON, by the route itself or the 404, never Next's text 308", async () => {
+    const { client } = await registered(server.url);
+    assertError(await client.get("/api/nope/"), 404, "not_found");
+    assertError(await client.get("/api/"), 404, "not_found");
+    const me = await client.get("/api/me/");
+    assert.equal(me.status, 200, JSON.stringify(me.data));
+    assert.equal(me.headers.get("cache-control"), "no-store");
+    const refreshed = await client.post("/api/auth/refresh/");
+    assert.equal(refreshed.status, 200, JSON.stringify(refreshed.data));
+    assert.equal(refreshed.headers.get("cache-control"), "no-store");
+  });
+
+  test("on pages still send people to the path without it, query kept, never off-site", async () => {
+    const cases: [string, string][] = [
+      ["/account/", "/account"],
+      ["/login/?next=%2Faccount", "/login?next=%2Faccount"],
+      ["//evil.example/", "/evil.example/"], // Next's repeated-slash fix comes first: a same-site path
+    ];
+    for (const [path, location] of cases) {
+      const res = await rawRequest(server.url, "GET", path);
+      assert.equal(res.status, 308, `${path} → ${res.status}`);
+      assert.equal(res.headers.location, location, path);
+    }
+  });
+});
