@@ -62,14 +62,19 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
       return apiError(res, 405, "method_not_allowed", "This method is not allowed here.", { Allow: [...KNOWN_METHODS].join(", ") });
     }
     const url = req.url ?? "/";
-    // The common path has no escape at all and costs one scan.
-    if (url.includes("%")) {
+    // Both checks are for odd paths; a common request pays two scans of its URL.
+    if (url.includes("%") || url.includes("//")) {
       const path = url.split("?", 1)[0];
+      const api = path === "/api" || path.startsWith("/api/");
       if (hasMalformedEscape(path)) {
         // Unknown /api paths are the contract's JSON 404; people get a plain 400.
-        if (path === "/api" || path.startsWith("/api/")) return apiError(res, 404, "not_found", "Nothing here.");
+        if (api) return apiError(res, 404, "not_found", "Nothing here.");
         return answer(res, 400, { "Content-Type": "text/plain; charset=utf-8" }, "Bad Request: malformed percent-escape in the path.");
       }
+      // Next answers a repeated slash with a text 308 to the collapsed path.
+      // No API path has an empty segment, so it is the API's 404 (pages keep
+      // Next's redirect, which also keeps //evil.example on this site).
+      if (api && path.includes("//")) return apiError(res, 404, "not_found", "Nothing here.");
     }
     handle(req, res);
   });

@@ -154,6 +154,15 @@ describe("trailing slashes", () => {
     assert.equal(refreshed.headers.get("cache-control"), "no-store");
   });
 
+  test("a repeated slash under /api is the JSON 404, not Next's text 308 to the collapsed path", async () => {
+    const { client } = await registered(server.url);
+    for (const path of ["/api//me", "/api/auth//refresh", "/api/me//"]) {
+      assertRawError(await rawRequest(server.url, "GET", path, { headers: { cookie: client.cookieHeader("/api/auth/") } }), 404, "not_found", path);
+    }
+    // A query may hold "//" (a URL in a parameter): only the path counts.
+    assert.equal((await client.get("/api/me?from=https://example.com/")).status, 200);
+  });
+
   test("on pages still send people to the path without it, query kept, never off-site", async () => {
     const cases: [string, string][] = [
       ["/account/", "/account"],
