@@ -4,6 +4,15 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // Next's own trailing-slash redirect answers /api/x/ with a text 308 and no
+  // Cache-Control, where the API promises JSON: route handlers match /api/x/
+  // themselves (unknown paths get the JSON 404). Pages keep the redirect
+  // (/account/ → /account), declared here for every path outside /api; Next's
+  // repeated-slash fix runs first, so //evil.example/ stays on this site.
+  skipTrailingSlashRedirect: true,
+  async redirects() {
+    return [{ source: "/:path((?!api(?:/|$)).+)/", destination: "/:path", permanent: true }];
+  },
   // Authenticated pages and API responses are never cacheable; route handlers
   // also set this themselves, this is the backstop.
   async headers() {

@@ -22,7 +22,29 @@ const isInternal = (name) => INTERNAL_HEADERS.has(name) || INTERNAL_PREFIXES.som
 // constructor throw (a bare text/plain 500) and WebDAV verbs get an empty 400,
 // where the contract wants the JSON error shape.
 const KNOWN_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
-const METHOD_NOT_ALLOWED = JSON.stringify({ error: "method_not_allowed", description: "This method is not allowed here." });
+
+/**
+ * A path with a malformed percent-escape (`%ZZ`, a truncated or overlong
+ * UTF-8 sequence) makes Next throw while decoding route params: a text/plain
+ * 500 on every /api route. No route has such a path, so it is refused here.
+ * Only the path counts; Next parses the query without throwing.
+ */
+function hasMalformedEscape(path) {
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+/** Answers before Next sees the request; nosniff, as next.config.js gives every response. */
+function answer(res, status, headers, body) {
+  res.writeHead(status, { "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...headers });
+  res.end(body);
+}
+const apiError = (res, status, error, description, headers = {}) =>
+  answer(res, status, { "Content-Type": "application/json", ...headers }, JSON.stringify({ error, description }));
 
 export async function serve({ port, hostname = "0.0.0.0", dev = false, log = console.log }) {
   const app = next({ dev, dir: process.cwd(), hostname, port });
@@ -37,8 +59,22 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     for (const name of Object.keys(req.headers)) if (isInternal(name)) delete req.headers[name];
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
     if (!KNOWN_METHODS.has(req.method ?? "")) {
-      res.writeHead(405, { "Content-Type": "application/json", "Cache-Control": "no-store", Allow: [...KNOWN_METHODS].join(", ") });
-      return void res.end(METHOD_NOT_ALLOWED);
+      return apiError(res, 405, "method_not_allowed", "This method is not allowed here.", { Allow: [...KNOWN_METHODS].join(", ") });
+    }
+    const url = req.url ?? "/";
+    // Both checks are for odd paths; a common request pays two scans of its URL.
+    if (url.includes("%") || url.includes("//")) {
+      const path = url.split("?", 1)[0];
+      const api = path === "/api" || path.startsWith("/api/");
+      if (hasMalformedEscape(path)) {
+        // Unknown /api paths are the contract's JSON 404; people get a plain 400.
+        if (api) return apiError(res, 404, "not_found", "Nothing here.");
+        return answer(res, 400, { "Content-Type": "text/plain; charset=utf-8" }, "Bad Request: malformed percent-escape in the path.");
+      }
+      // Next answers a repeated slash with a text 308 to the collapsed path.
+      // No API path has an empty segment, so it is the API's 404 (pages keep
+      // Next's redirect, which also keeps //evil.example on this site).
+      if (api && path.includes("//")) return apiError(res, 404, "not_found", "Nothing here.");
     }
     handle(req, res);
   });

@@ -23,11 +23,10 @@ function reconfigure(env: Record<string, string | undefined>) {
   keys.resetKeysForTests();
 }
 
-const post = (headers: Record<string, string> = {}) =>
-  new Request("http://localhost:3000/api/x", { method: "POST", headers });
+const post = (headers: Record<string, string> = {}, url = "http://localhost:3000/api/x") => new Request(url, { method: "POST", headers });
 
-const passes = (headers: Record<string, string>) => assert.doesNotThrow(() => csrf.assertSameOrigin(post(headers)));
-const refused = (headers: Record<string, string>) => throwsWith(() => csrf.assertSameOrigin(post(headers)), "csrf_failed");
+const passes = (headers: Record<string, string>, url?: string) => assert.doesNotThrow(() => csrf.assertSameOrigin(post(headers, url)));
+const refused = (headers: Record<string, string>, url?: string) => throwsWith(() => csrf.assertSameOrigin(post(headers, url)), "csrf_failed");
 
 describe("assertSameOrigin without APP_URL", () => {
   before(() => reconfigure({ APP_URL: undefined }));
@@ -37,9 +36,16 @@ describe("assertSameOrigin without APP_URL", () => {
     passes({ origin: "http://localhost:3000", "sec-fetch-site": "same-origin" });
   });
 
-  test("the Host header names the app (behind a proxy the URL may differ)", () => {
-    passes({ host: "app.example.com", origin: "https://app.example.com" });
+  test("the Host header names the app's host (behind a proxy the URL's may differ)", () => {
+    passes({ host: "app.example.com", origin: "http://app.example.com" });
     refused({ host: "app.example.com", origin: "http://localhost:3000" });
+  });
+
+  test("the request's scheme is part of the origin (Next puts X-Forwarded-Proto's into request.url)", () => {
+    refused({ host: "app.example.com", origin: "https://app.example.com" });
+    passes({ host: "app.example.com", origin: "https://app.example.com" }, "https://localhost:3000/api/x");
+    refused({ host: "app.example.com", origin: "http://app.example.com" }, "https://localhost:3000/api/x");
+    passes({ host: "app.example.com:443", origin: "https://app.example.com" }, "https://localhost:3000/api/x");
   });
 
   test("another origin is refused", () => {

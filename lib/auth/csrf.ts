@@ -62,8 +62,18 @@ function sameOrigin(origin: string, request: Request): boolean {
   }
   const { APP_URL } = getConfig();
   if (APP_URL) return parsed.origin === APP_URL;
-  // Without APP_URL the Host the browser addressed is the app's own: a
-  // cross-site page cannot make the browser send our Host with its Origin.
-  const host = request.headers.get("host") ?? new URL(request.url).host;
-  return parsed.host === host;
+  // Without APP_URL the app's own origin is the one this request was sent
+  // to: the Host the browser addressed (a cross-site page cannot make the
+  // browser send our Host with its Origin) and the scheme it arrived over,
+  // which Next takes from X-Forwarded-Proto behind a TLS proxy. The whole
+  // origin counts: over http, an https page on our host is someone else (a
+  // different service on the same name), and behind TLS an http page is one a
+  // network attacker can write. X-Forwarded-Proto can be forged, but only by
+  // a client that is not a browser, and those are judged by the CSRF token.
+  const url = new URL(request.url);
+  try {
+    return parsed.origin === new URL(`${url.protocol}//${request.headers.get("host") ?? url.host}`).origin;
+  } catch {
+    return false; // a Host that is not a host names no origin of ours
+  }
 }

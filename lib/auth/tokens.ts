@@ -15,6 +15,13 @@ const TYP: Record<TokenType, string> = { access: "at+jwt", refresh: "rt+jwt" };
 // something the token itself supplies: refuse rather than ignore.
 const ALLOWED_HEADERS = new Set(["alg", "typ", "kid"]);
 const CLOCK_SKEW_SECONDS = 5;
+// One code for both types (the client tells them apart by the call it made),
+// but the sentence must name the token that ran out: an expired refresh token
+// means the sign-in itself is over, not that a refresh would help.
+const EXPIRED: Record<TokenType, string> = {
+  access: "The access token has expired.",
+  refresh: "The refresh token has expired. Sign in again.",
+};
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 /**
@@ -103,7 +110,7 @@ export async function verifyToken<T extends TokenType>(
     // jose checks the signature before the claims, so an expired error means
     // the token is genuine and merely old.
     if (error instanceof errors.JWTExpired) {
-      if (!options.allowExpired) throw new AuthError("token_expired");
+      if (!options.allowExpired) throw new AuthError("token_expired", { description: EXPIRED[type] });
       payload = error.payload;
     } else {
       throw new AuthError("invalid_token");

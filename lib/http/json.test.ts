@@ -29,7 +29,7 @@ function streamedRequest(chunks: number) {
       controller.enqueue(chunk);
     },
   });
-  const init = { method: "POST", headers: { "content-type": "application/json" }, body, duplex: "half" };
+  const init = { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" }, body, duplex: "half" };
   return { request: new Request(URL_, init as RequestInit), state };
 }
 
@@ -146,5 +146,34 @@ describe("hasBody", () => {
     assert.equal(http.hasBody(new Request(URL_, { method: "POST", headers: { "content-length": "2" }, body: "{}" })), true);
     assert.equal(http.hasBody(new Request(URL_, { method: "POST", headers: { "transfer-encoding": "chunked" } })), true);
     assert.equal(http.hasBody(new Request(URL_, { method: "POST" })), false);
+  });
+});
+
+describe("limitBody", () => {
+  test("a request that declares its length is passed on as is, or refused over 64 KB", async () => {
+    const small = post('{"email":"x"}', { "content-type": "application/json", "content-length": "13" });
+    assert.equal(await http.limitBody(small), small);
+    const bare = new Request(URL_, { method: "POST", headers: { "content-length": "0" } });
+    assert.equal(await http.limitBody(bare), bare);
+    await rejectsWith(http.limitBody(post("{}", { "content-length": String(LIMIT + 1) })), "payload_too_large");
+  });
+
+  test("a chunked body over 64 KB is refused after reading just past the limit", async () => {
+    const { request, state } = streamedRequest(100);
+    await rejectsWith(http.limitBody(request), "payload_too_large");
+    assert.ok(state.pulled <= 6, `pulled ${state.pulled} chunks`);
+  });
+
+  test("a chunked body within 64 KB is buffered into a request readJson still reads", async () => {
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode('{"email":'));
+        controller.enqueue(new TextEncoder().encode('"x"}'));
+        controller.close();
+      },
+    });
+    const init = { method: "POST", headers: { "content-type": "application/json", "transfer-encoding": "chunked" }, body, duplex: "half" };
+    const limited = await http.limitBody(new Request(URL_, init as RequestInit));
+    assert.deepEqual(await http.readJson(limited, schema), { email: "x" });
   });
 });

@@ -40,12 +40,30 @@ export function assertDeclaredSize(request: Request): void {
 }
 
 /**
+ * Holds a request to MAX_BODY_BYTES whether or not its handler reads a body.
+ * A declared length is judged from the header, on every method (Next keeps
+ * the header even where it drops the body, on GET and HEAD). A chunked body
+ * declares nothing, so it is read here within the limit and handed on as a
+ * new Request over the buffered bytes: a handler that calls readJson later
+ * reads it as usual. Only chunked requests pay for this; a bodyless one (the
+ * browser's POST /api/auth/refresh sends Content-Length: 0) costs two header
+ * lookups.
+ */
+export async function limitBody(request: Request): Promise<Request> {
+  if (request.headers.has("content-length") || !request.headers.has("transfer-encoding") || !request.body) {
+    assertDeclaredSize(request);
+    return request;
+  }
+  return new Request(request, { body: await readLimited(request) });
+}
+
+/**
  * Reads at most MAX_BODY_BYTES. A declared length over the limit is refused
  * before reading; a stream that lies about its length is cut off at the limit.
  */
-async function readLimited(request: Request): Promise<string> {
+async function readLimited(request: Request): Promise<Buffer<ArrayBuffer>> {
   assertDeclaredSize(request);
-  if (!request.body) return "";
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -59,13 +77,13 @@ async function readLimited(request: Request): Promise<string> {
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString("utf8");
+  return Buffer.concat(chunks);
 }
 
 /** Parses and validates a JSON body; every failure is a typed 4xx. */
 export async function readJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.infer<S>> {
   assertJsonContentType(request);
-  const text = await readLimited(request);
+  const text = (await readLimited(request)).toString("utf8");
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -124,6 +124,20 @@ describe("refresh", () => {
     assertCleared(res);
   });
 
+  test("an expired refresh token is 401 token_expired whose description names the refresh token", async () => {
+    const { client } = await registered(server.url);
+    const real = decode(client.cookie("refresh_token")!).payload;
+    // Signed with the server's own key: a session whose absolute life has ended.
+    const expired = await forge("refresh", { ...claimsFor(real, "refresh"), iat: now() - 3600, exp: now() - 60 });
+    const res = await withCookies(server.url, { refresh_token: expired }).post("/api/auth/refresh", undefined, {
+      headers: { "x-csrf-token": client.cookie("csrf_token")! },
+    });
+    assertErrorShape(res, 401, "token_expired");
+    assert.match(res.data.description, /refresh token/i);
+    assert.doesNotMatch(res.data.description, /access/i);
+    assertCleared(res);
+  });
+
   test("a body over 64 KB is 413 even though refresh reads no body, and nothing is rotated or cleared", async () => {
     const { client } = await registered(server.url);
     const before = client.cookie("refresh_token");
@@ -298,7 +312,8 @@ describe("https behind a TLS-terminating proxy (X-Forwarded-Proto: https)", () =
   const https = { "x-forwarded-proto": "https" };
 
   test("cookies are Secure and prefixed, keep their paths and flags, and work end to end", async () => {
-    const c = new Client(server.url);
+    // A browser on the https page behind the proxy sends the https Origin.
+    const c = new Client(server.url, { origin: server.url.replace(/^http:/, "https:") });
     const reg = await c.post("/api/auth/register", { email: uniqueEmail(), password: PASSWORD }, { headers: https });
     assert.equal(reg.status, 201);
     const line = (name: string) => reg.setCookies.find((l) => l.startsWith(`${name}=`)) ?? assert.fail(`${name} not set: ${reg.setCookies}`);

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import path from "node:path";
 import { parseSetCookie } from "cookie";
@@ -129,12 +130,18 @@ export class Client {
     return this.cookies.get(name)?.attributes;
   }
 
+  /** The Cookie header a browser would send to this path ("" when none applies). */
+  cookieHeader(pathname: string): string {
+    return [...this.cookies.entries()]
+      .filter(([, c]) => pathname.startsWith(c.path))
+      .map(([name, c]) => `${name}=${c.value}`)
+      .join("; ");
+  }
+
   async request(method: string, pathname: string, init: { json?: unknown; body?: string; headers?: Record<string, string> } = {}) {
     const headers = new Headers(init.headers);
-    const jar = [...this.cookies.entries()]
-      .filter(([, c]) => pathname.startsWith(c.path))
-      .map(([name, c]) => `${name}=${c.value}`);
-    if (jar.length && !headers.has("cookie")) headers.set("cookie", jar.join("; "));
+    const jar = this.cookieHeader(pathname);
+    if (jar && !headers.has("cookie")) headers.set("cookie", jar);
     const unsafe = !["GET", "HEAD"].includes(method);
     if (unsafe && this.options.csrf !== false && this.cookie("csrf_token") && !headers.has("x-csrf-token")) {
       headers.set("x-csrf-token", this.cookie("csrf_token")!);
@@ -176,6 +183,41 @@ export class Client {
   delete(p: string, init?: Parameters<Client["request"]>[2]) {
     return this.request("DELETE", p, init);
   }
+}
+
+export interface RawResponse {
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+/**
+ * One request over node:http, for what fetch will not send: a body on GET,
+ * a chunked body (no Content-Length) on any method, a path exactly as typed.
+ */
+export function rawRequest(
+  base: string,
+  method: string,
+  pathname: string,
+  init: { headers?: Record<string, string>; body?: string; chunked?: boolean } = {},
+): Promise<RawResponse> {
+  const { hostname, port } = new URL(base);
+  const headers = { ...init.headers };
+  if (init.body !== undefined) headers[init.chunked ? "transfer-encoding" : "content-length"] = init.chunked ? "chunked" : String(Buffer.byteLength(init.body));
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname, port, path: pathname, method, headers }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    // A server that answers before reading the whole body may hang up on the
+    // rest, which the client can see as a reset: only no answer at all fails.
+    req.on("error", (error) => setTimeout(() => reject(error), 1000));
+    const body = init.body ?? "";
+    for (let i = 0; i < body.length; i += 16 * 1024) req.write(body.slice(i, i + 16 * 1024));
+    req.end();
+  });
 }
 
 let counter = 0;

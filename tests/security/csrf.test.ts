@@ -68,6 +68,8 @@ describe("cross-site requests are refused on every unsafe route, login and regis
     ["Origin: null (sandboxed iframe, data: URL)", () => ({ origin: "null" })],
     ["the same host on another port", () => ({ origin: "http://127.0.0.1:1" })],
     ["our host as a prefix of theirs", () => ({ origin: `http://127.0.0.1:${port()}.evil.example` })],
+    // Served over plain http, an https page on our host:port is another origin.
+    ["our host and port over another scheme", () => ({ origin: server.url.replace(/^http:/, "https:") })],
     ["Sec-Fetch-Site: cross-site", () => ({ "sec-fetch-site": "cross-site" })],
     ["Sec-Fetch-Site: same-site (a sibling subdomain)", () => ({ "sec-fetch-site": "same-site" })],
     ["Sec-Fetch-Site: cross-site with our own Origin", () => ({ "sec-fetch-site": "cross-site", origin: server.url })],
@@ -82,6 +84,13 @@ describe("cross-site requests are refused on every unsafe route, login and regis
       await assertNothingChanged();
     });
   }
+
+  test("behind a TLS proxy (X-Forwarded-Proto: https) our https origin is accepted and the http one is not", async () => {
+    const https = { "x-forwarded-proto": "https" };
+    const register = (origin: string) => new Client(server.url, { origin }).post("/api/auth/register", { email: uniqueEmail(), password: PASSWORD }, { headers: https });
+    assertError(await register(server.url), 403, "csrf_failed", "http Origin on an https request");
+    assert.equal((await register(server.url.replace(/^http:/, "https:"))).status, 201);
+  });
 
   test("control: the same requests from our own origin go through", async () => {
     assert.equal((await send("PATCH", "/api/me", { name: "Renamed" }, { origin: server.url, "sec-fetch-site": "same-origin" })).status, 200);

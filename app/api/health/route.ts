@@ -7,7 +7,7 @@ import { log } from "@/lib/log";
 // For load balancers and the test harness: 200 only when this instance can
 // reach its database. The query is bounded by DATABASE_TIMEOUT, so a hung
 // database answers 503 in that time instead of making the checker time out.
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: route(async () => {
     try {
       await getDb().$queryRawUnsafe("SELECT 1");

@@ -7,7 +7,7 @@ import { methods } from "@/lib/http/route";
 
 const patchBody = z.strictObject({ name: nameSchema });
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: withAuth(async (_request, { user, claims, sessionExpiresAt }) => json({ user, session: sessionViewFromClaims(claims, sessionExpiresAt) })),
   PATCH: withAuth(async (request, { user }) => {
     const { name } = await readJson(request, patchBody);

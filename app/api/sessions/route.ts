@@ -3,7 +3,7 @@ import { listSessions, revokeOtherSessions } from "@/lib/auth/sessions";
 import { json, noContent } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: withAuth(async (_request, { user, sessionId }) => json({ sessions: await listSessions(user.id, sessionId) })),
   DELETE: withAuth(async (_request, { user, sessionId }) => {
     await revokeOtherSessions(user.id, sessionId, "signed_out_elsewhere");

@@ -9,7 +9,7 @@ import { methods } from "@/lib/http/route";
 
 const body = z.strictObject({ email: emailSchema });
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   // The e-mail is how an account is recovered: taking it over must cost the password.
   PUT: withAuth(
     async (request, { user }) => {

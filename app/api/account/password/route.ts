@@ -14,7 +14,7 @@ const body = z.strictObject({
   newPassword: passwordSchema,
 });
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   // Not a fresh-token route: the current password is asked for in the body,
   // which is a stronger and more recent proof than a fresh token.
   PUT: withAuth(async (request, { user, sessionId, secure }) => {

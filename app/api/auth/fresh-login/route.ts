@@ -13,7 +13,7 @@ import { methods, route } from "@/lib/http/route";
 
 const body = z.strictObject({ password: z.string().min(1).max(PASSWORD_MAX_LENGTH) });
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     // The password is the proof here, so an expired access token may name the
     // session; the session itself must still be alive.

@@ -13,7 +13,7 @@ import { methods, route } from "@/lib/http/route";
 // it apart would only help guessing. The maximum keeps hashing cheap.
 const body = z.strictObject({ email: emailSchema, password: z.string().min(1).max(PASSWORD_MAX_LENGTH) });
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
     const user = await checkCredentials(email, password, clientAddress(request));

@@ -6,7 +6,7 @@ import { sessionFromCookies } from "@/lib/auth/session-cookie";
 import { revokeUserSession } from "@/lib/auth/sessions";
 import { methods, route } from "@/lib/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const secure = isSecureRequest(request);
     let claims: { sid: string; sub: string };

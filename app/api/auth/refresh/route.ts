@@ -5,7 +5,7 @@ import { sessionResponse, signedOutResponse } from "@/lib/auth/respond";
 import { rotateRefreshToken } from "@/lib/auth/sessions";
 import { methods, route } from "@/lib/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     try {
       const { claims, secure } = await authenticateRefresh(request);

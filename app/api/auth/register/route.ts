@@ -13,7 +13,7 @@ import { methods, route } from "@/lib/http/route";
 
 const body = z.strictObject({ email: emailSchema, password: passwordSchema, name: nameSchema.optional() });
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const input = await readJson(request, body);
     const address = clientAddress(request);

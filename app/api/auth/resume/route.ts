@@ -16,7 +16,7 @@ import { methods, route } from "@/lib/http/route";
  * A GET that rotates is safe from CSRF because the refresh cookie is
  * SameSite=Strict: a cross-site navigation never carries it.
  */
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: route(async (request) => {
     const url = new URL(request.url);
     const next = safeNextPath(url.searchParams.get("next"));

@@ -5,7 +5,7 @@ import { revokeUserSession } from "@/lib/auth/sessions";
 import { noContent } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";
 
-export const { GET, POST, PUT, PATCH, DELETE } = methods({
+export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   DELETE: withAuth(async (_request, { user, sessionId, secure }, context) => {
     const { id } = await context.params;
     // Only the owner's live sessions are found: another user's id is a 404,
