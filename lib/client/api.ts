@@ -39,6 +39,11 @@ interface SendOptions extends RequestOptions {
 export type ReauthHandler = () => Promise<void>;
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+// Answers that set new token cookies (which scripts cannot see): the shared
+// generation moves, and the expiry is whatever the body says, else unknown.
+// A password change re-issues a fresh access token with a 204; keeping the
+// old expiry would refresh it away early and lose its freshness.
+const writesTokens = (path: string) => path.startsWith("/api/auth/") || path === "/api/account/password";
 // A live session cannot produce these: the cookies are gone, revoked or forged.
 const SIGNED_OUT = new Set(["authorization_required", "invalid_token", "token_revoked"]);
 
@@ -91,12 +96,12 @@ export function createApiClient(env: ClientEnv) {
       throw new NetworkError(cause);
     }
     if (!response.ok || response.status === 204) {
-      if (response.ok && path.startsWith("/api/auth/")) env.clock.record(null, true); // logout
+      if (response.ok && writesTokens(path)) env.clock.record(null, true); // logout, password change
       return { response, data: undefined };
     }
     const data: unknown = await response.json().catch(() => undefined);
     const session = (data as { session?: SessionInfo } | undefined)?.session;
-    if (path.startsWith("/api/auth/")) env.clock.record(localExpiry(session, response, now()), true);
+    if (writesTokens(path)) env.clock.record(localExpiry(session, response, now()), true);
     else if (session) env.clock.record(localExpiry(session, response, now()), false);
     return { response, data };
   }

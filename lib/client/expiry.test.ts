@@ -18,6 +18,11 @@ function clockedServer(browser: ReturnType<typeof createBrowser>, serverOffsetMs
     handler: (call: Call) => {
       if (call.path === "/api/auth/login" || call.path === "/api/auth/refresh") return issue();
       if (call.path === "/api/auth/logout") return new Response(null, { status: 204 });
+      if (call.path === "/api/account/password") {
+        // New (fresh) token cookies with a 204: the client cannot see their expiry.
+        issue();
+        return new Response(null, { status: 204 });
+      }
       return serverNow() < expiresAt ? json(200, { path: call.path }) : apiError(401, "token_expired");
     },
   };
@@ -33,6 +38,19 @@ describe("known expiry", () => {
     browser.advance(TTL + 1_500);
     await api.patch("/api/me", { name: "A" });
     assert.deepEqual(tab.calls.slice(1).map((c) => c.path), ["/api/auth/refresh", "/api/me"]);
+  });
+
+  it("forgets the old expiry when a password change re-issues the tokens, so their freshness is not refreshed away", async () => {
+    const browser = createBrowser();
+    const server = clockedServer(browser);
+    const tab = createTab(server.handler, browser);
+    const api = createApiClient(tab.env);
+    await api.post("/api/auth/login", {}, { auth: "public" });
+    browser.advance(TTL - 1_000);
+    await api.put("/api/account/password", { currentPassword: "a", newPassword: "b" });
+    browser.advance(2_000); // past the OLD token's expiry, well within the new one's
+    await api.put("/api/account/email", { email: "new@example.com" });
+    assert.deepEqual(tab.calls.slice(1).map((c) => c.path), ["/api/account/password", "/api/account/email"], "no refresh in between");
   });
 
   it("shares that refresh between concurrent requests", async () => {

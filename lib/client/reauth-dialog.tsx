@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { ReauthCancelledError, SessionEndedError } from "./errors";
+import { ApiError, ReauthCancelledError, SessionEndedError } from "./errors";
 import { api } from "./index";
 import { describeError } from "./messages";
 
@@ -78,7 +78,9 @@ export function ReauthDialog() {
       // The session itself is gone: the wrapper is already leaving for /login.
       if (caught instanceof SessionEndedError) return finish(caught);
       setPending(false);
-      setError(describeError(caught));
+      // Only the password was asked for here: say so, not "email and password".
+      const wrong = caught instanceof ApiError && caught.code === "invalid_credentials";
+      setError(wrong ? "That password is not right. Try again." : describeError(caught));
       input.current?.select();
     }
   }
