@@ -30,7 +30,7 @@ test("change e-mail through the dialog: wrong then right password, the original 
 
   await dialog.getByLabel("Password").fill("not my password");
   await dialog.getByRole("button", { name: "Confirm" }).click();
-  await expect(dialog.getByRole("alert")).toContainText("do not match");
+  await expect(dialog.getByRole("alert")).toContainText("password is not right");
   await expect(dialog).toBeVisible();
 
   await dialog.getByLabel("Password").fill(user.password);
