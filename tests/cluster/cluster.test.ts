@@ -7,6 +7,7 @@ import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
 import { after, before, test } from "node:test";
 import { Client, PASSWORD, registered, startServer, type TestServer } from "../http/harness";
+import { loginInFlight } from "../http/in-flight";
 
 const linux = process.platform === "linux";
 const skip = linux ? false : "reads /proc to see which process owns a connection (Linux only)";
@@ -114,5 +115,20 @@ test("SIGTERM to the primary stops every worker and exits 0", { skip }, async ()
   assert.equal(await exited, 0);
   for (const pid of workers) {
     assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, `worker ${pid} outlived the primary`);
+  }
+});
+
+test("a worker that cuts a request off at shutdown makes the primary exit 1", { skip }, async () => {
+  // The cut-off comes after 10 s in production; 1 s here (scripts/shutdown-timeout.mjs).
+  const cluster = await startServer({ WEB_CONCURRENCY: "2", TEST_SHUTDOWN_TIMEOUT_MS: "1000" });
+  try {
+    const held = await loginInFlight(cluster.url, "nobody@example.com", PASSWORD); // its body never comes
+    const exited = new Promise<number | null>((resolve) => cluster.process.once("exit", (code) => resolve(code)));
+    cluster.process.kill("SIGTERM");
+    assert.equal(await exited, 1, cluster.output());
+    assert.match(cluster.output(), /requests still running after 1000 ms/);
+    held.abort();
+  } finally {
+    await cluster.stop();
   }
 });
