@@ -7,6 +7,7 @@
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { bcryptThreads } from "../lib/auth/bcrypt-threads.mjs";
 import { shutdownTimeoutMs } from "./shutdown-timeout.mjs";
 
 /** How many server processes to run: 1 unless WEB_CONCURRENCY or --cluster says otherwise. */
@@ -35,8 +36,11 @@ export function runCluster({ workers, log }) {
   let stopping = false;
   let exitCode = 0;
 
+  // Each worker's share of the machine's bcrypt threads (lib/auth/password.ts),
+  // unless the operator set a number per process.
+  const env = { AUTH_BCRYPT_THREADS: process.env.AUTH_BCRYPT_THREADS || String(bcryptThreads(availableParallelism(), workers)) };
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(env);
     startedAt.set(worker.id, Date.now());
     live++;
   };

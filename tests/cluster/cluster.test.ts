@@ -5,9 +5,11 @@
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
+import { availableParallelism } from "node:os";
 import { after, before, test } from "node:test";
 import { Client, PASSWORD, registered, startServer, type TestServer } from "../http/harness";
 import { loginInFlight } from "../http/in-flight";
+import { bcryptThreads } from "../../lib/auth/bcrypt-threads.mjs";
 
 const linux = process.platform === "linux";
 const skip = linux ? false : "reads /proc to see which process owns a connection (Linux only)";
@@ -76,6 +78,14 @@ test("two worker processes serve the same port", { skip }, async () => {
     assert.deepEqual(new Set(owners), new Set(workers), `connections served by ${owners.join(", ")}`);
   } finally {
     sockets.forEach((s) => s.destroy());
+  }
+});
+
+test("each worker is told its share of the bcrypt threads, not cores − 1 of its own", { skip }, () => {
+  const expected = String(bcryptThreads(availableParallelism(), 2));
+  for (const pid of childrenOf(server!.process.pid!)) {
+    const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    assert.ok(env.includes(`AUTH_BCRYPT_THREADS=${expected}`), `worker ${pid}: ${env.filter((v) => v.startsWith("AUTH_BCRYPT"))}`);
   }
 });
 
