@@ -1,5 +1,6 @@
 // `WEB_CONCURRENCY=2 npm start`: one primary that migrates once, two worker
 // processes that both serve the same port, and a SIGTERM that stops them all.
+// On the database TEST_DB names (npm test runs it on SQLite and PostgreSQL).
 // Which process served a connection is read from the kernel (/proc), not from
 // a test-only header: the app under test is exactly what production runs.
 import assert from "node:assert/strict";
@@ -89,9 +90,10 @@ test("each worker is told its share of the bcrypt threads, not cores − 1 of it
   }
 });
 
-test("refresh chains on both workers rotate without a lock error on the shared SQLite file", { skip }, async () => {
-  // Two processes writing one SQLite file: each rotation is a write, and the
-  // busy timeout must make them queue, never fail with "database is locked".
+test("refresh chains on both workers rotate without a lock error on the shared database", { skip }, async () => {
+  // Two processes writing one database, each rotation a write. On SQLite (one
+  // file) the busy timeout must make them queue, never fail with "database is
+  // locked"; on PostgreSQL two pools must not trip over each other's rows.
   const { email } = await registered(server!.url);
   const chains = await Promise.all(
     Array.from({ length: 8 }, async () => {
