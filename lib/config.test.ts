@@ -112,6 +112,13 @@ describe("other variables", () => {
     assert.equal(configWith({ AUTH_BCRYPT_COST: "4" }).AUTH_BCRYPT_COST, 4);
   });
 
+  test("AUTH_BCRYPT_THREADS is a whole number of threads, 1 or more, or unset", () => {
+    refused({ AUTH_BCRYPT_THREADS: "0" }, "AUTH_BCRYPT_THREADS");
+    refused({ AUTH_BCRYPT_THREADS: "1.5" }, "AUTH_BCRYPT_THREADS");
+    assert.equal(configWith({ AUTH_BCRYPT_THREADS: "2" }).AUTH_BCRYPT_THREADS, 2);
+    assert.equal(configWith({}).AUTH_BCRYPT_THREADS, undefined);
+  });
+
   test("DATABASE_URL must be file: or postgres(ql)://", () => {
     refused({ DATABASE_URL: "mysql://localhost/db" }, "DATABASE_URL");
     assert.equal(configWith({ DATABASE_URL: "postgresql://localhost/app" }).DATABASE_URL, "postgresql://localhost/app");

@@ -53,6 +53,9 @@ const schema = z.object({
     .default("10s")
     .transform((text, ctx) => parseDuration(text) ?? (ctx.addIssue({ code: "custom", message: `"${text}" is not a duration` }), z.NEVER)),
   AUTH_BCRYPT_COST: z.coerce.number().int().min(4).max(15).default(12),
+  // Threads in this process's bcrypt pool; unset → lib/auth/pool-size.ts decides.
+  // The cluster primary sets it for each worker (scripts/cluster.mjs).
+  AUTH_BCRYPT_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   AUTH_RATE_LIMIT_ACCOUNT: rateLimit("10/15m"),
   AUTH_RATE_LIMIT_ADDRESS: rateLimit("50/15m"),
   AUTH_TRUST_PROXY: z

@@ -7,6 +7,8 @@
 import cluster from "node:cluster";
 import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
+import { bcryptThreads } from "../lib/auth/bcrypt-threads.mjs";
+import { shutdownTimeoutMs } from "./shutdown-timeout.mjs";
 
 /** How many server processes to run: 1 unless WEB_CONCURRENCY or --cluster says otherwise. */
 export function clusterSize(env = process.env, argv = process.argv) {
@@ -23,7 +25,9 @@ export function clusterSize(env = process.env, argv = process.argv) {
 // A worker that dies this soon after starting would die again (port taken,
 // bad configuration): stop instead of forking in a loop.
 const CRASH_ON_START_MS = 10_000;
-const SHUTDOWN_GRACE_MS = 15_000;
+// Workers give up on their requests after shutdownTimeoutMs(); this much more
+// is for them to exit. Past it the primary stops waiting.
+const EXIT_GRACE_MS = 5_000;
 
 export function runCluster({ workers, log }) {
   cluster.setupPrimary({ exec: fileURLToPath(import.meta.url), args: [] });
@@ -32,8 +36,11 @@ export function runCluster({ workers, log }) {
   let stopping = false;
   let exitCode = 0;
 
+  // Each worker's share of the machine's bcrypt threads (lib/auth/password.ts),
+  // unless the operator set a number per process.
+  const env = { AUTH_BCRYPT_THREADS: process.env.AUTH_BCRYPT_THREADS || String(bcryptThreads(availableParallelism(), workers)) };
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(env);
     startedAt.set(worker.id, Date.now());
     live++;
   };
@@ -44,17 +51,28 @@ export function runCluster({ workers, log }) {
     log(`${reason}: stopping ${live} worker(s)`);
     // Each worker finishes its requests in flight (scripts/server.mjs).
     for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGTERM");
-    setTimeout(() => process.exit(exitCode), SHUTDOWN_GRACE_MS).unref();
+    const waitMs = shutdownTimeoutMs() + EXIT_GRACE_MS;
+    setTimeout(() => {
+      log(`${live} worker(s) still running after ${waitMs} ms: killing them`);
+      for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill("SIGKILL");
+      process.exit(1);
+    }, waitMs).unref();
     if (live === 0) process.exit(exitCode);
   };
 
   cluster.on("exit", (worker, code, signal) => {
     live--;
+    const how = signal ?? `code ${code}`;
     if (stopping) {
+      // A worker that cut requests off (exit 1) or died makes the shutdown
+      // unclean, and the primary's exit code must say so, as a single server's does.
+      if (code !== 0) {
+        exitCode = 1;
+        log(`worker ${worker.process.pid} stopped uncleanly (${how})`);
+      }
       if (live === 0) process.exit(exitCode);
       return;
     }
-    const how = signal ?? `code ${code}`;
     if (Date.now() - (startedAt.get(worker.id) ?? 0) < CRASH_ON_START_MS) {
       exitCode = 1;
       shutdown(`worker ${worker.process.pid} failed on start (${how})`);

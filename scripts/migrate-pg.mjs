@@ -1,6 +1,7 @@
 // PostgreSQL side of scripts/migrate.mjs (node-postgres).
 import { userInfo } from "node:os";
 import pg from "pg";
+import { MigrationError } from "./migration-error.mjs";
 
 /** Prisma Migrate's own advisory-lock key, so we and `prisma migrate` exclude each other. */
 export const PRISMA_LOCK_KEY = 72707369;
@@ -34,6 +35,16 @@ export function withDefaultUser(url) {
   return parsed.toString();
 }
 
+/**
+ * How long a migration statement may wait for a table lock. An ALTER TABLE that
+ * waits for its ACCESS EXCLUSIVE lock (behind a long transaction, say) makes
+ * every app query on that table queue behind it. Below the app's
+ * DATABASE_TIMEOUT (5 s by default), so a migration that cannot get its locks
+ * fails, rolled back, while app requests are only slowed, never timed out.
+ */
+export const DDL_LOCK_TIMEOUT_MS = 2_000;
+const LOCK_NOT_AVAILABLE = "55P03";
+
 /** What to do about the usual first-start failures, in the operator's words. */
 function explain(error, url) {
   const { hostname, port, pathname } = new URL(url);
@@ -65,13 +76,14 @@ export async function openPostgres(url, timeoutMs) {
     throw explain(error, url);
   }
   try {
-    // Bounds the wait for the advisory lock, and for the table locks DDL needs
-    // while app instances are serving (an unbounded wait would queue every query).
+    // Waiting long for the advisory lock costs nobody else anything (another
+    // instance is migrating); waiting for table locks does (see DDL_LOCK_TIMEOUT_MS).
     await client.query(`SET lock_timeout = ${Math.trunc(timeoutMs)}`);
     await client.query("SELECT pg_advisory_lock($1)", [PRISMA_LOCK_KEY]);
+    await client.query(`SET lock_timeout = ${DDL_LOCK_TIMEOUT_MS}`);
   } catch (error) {
     await client.end();
-    if (error.code !== "55P03") throw error;
+    if (error.code !== LOCK_NOT_AVAILABLE) throw error;
     throw new Error(
       `Timed out after ${timeoutMs} ms waiting for the migration lock: another instance or ` +
         "`prisma migrate` is migrating this database.",
@@ -90,7 +102,19 @@ export async function openPostgres(url, timeoutMs) {
     commit: () => client.query("COMMIT"),
     rollback: () => client.query("ROLLBACK").catch(() => {}),
     // No parameters → the simple query protocol, which runs a multi-statement script.
-    apply: (script) => client.query(script),
+    apply: async (script, name) => {
+      try {
+        await client.query(script);
+      } catch (error) {
+        if (error.code !== LOCK_NOT_AVAILABLE) throw error;
+        throw new MigrationError(
+          "LOCK_TIMEOUT",
+          `Migration \`${name}\` waited ${DDL_LOCK_TIMEOUT_MS} ms for a table lock and gave up, rather than ` +
+            "hold up the app's queries behind it; it was rolled back. A long transaction holds a table it " +
+            "changes: find it in pg_stat_activity (state 'idle in transaction', old xact_start), end it, and start again.",
+        );
+      }
+    },
     record: (m) => client.query(RECORD, [m.id, m.checksum, m.finishedAt, m.name, m.startedAt]),
     // Ending the session releases the advisory lock too; unlocking first keeps
     // that true even if a pooler keeps the server session alive.

@@ -1,7 +1,7 @@
 // Types for scripts/migrate.mjs (plain JS so `npm start` runs it without a compiler).
 export declare const DEFAULT_DATABASE_URL: string;
 export declare class MigrationError extends Error {
-  /** Prisma's error code where Prisma has one (P3005, P3009, P3018, P3019), else MIGRATION_MODIFIED. */
+  /** Prisma's error code where Prisma has one (P3005, P3009, P3018, P3019), else MIGRATION_MODIFIED or LOCK_TIMEOUT. */
   code: string;
 }
 export interface MigrationFile {

@@ -10,18 +10,13 @@ import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { MigrationError } from "./migration-error.mjs";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const DEFAULT_DATABASE_URL = "file:./data/app.db";
 const TABLE = "_prisma_migrations";
 
-export class MigrationError extends Error {
-  constructor(code, message) {
-    super(message);
-    this.name = "MigrationError";
-    this.code = code;
-  }
-}
+export { MigrationError };
 
 export const providerOf = (url) => (/^postgres(ql)?:\/\//.test(url) ? "postgresql" : "sqlite");
 
@@ -134,8 +129,11 @@ export async function migrate(databaseUrl = DEFAULT_DATABASE_URL, options = {}) 
         }
         const startedAt = new Date();
         try {
-          await db.apply(next.script);
+          await db.apply(next.script, next.name);
         } catch (error) {
+          // Already says what happened. By name, not instanceof: a loader (tsx in
+          // the tests) may give the provider module its own copy of the class.
+          if (error.name === "MigrationError") throw error;
           throw new MigrationError(
             "P3018",
             `Migration \`${next.name}\` failed and was rolled back; nothing from it was applied. ` +

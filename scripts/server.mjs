@@ -4,11 +4,9 @@
 // set, and shut down gracefully on SIGTERM.
 import http from "node:http";
 import next from "next";
+import { shutdownTimeoutMs } from "./shutdown-timeout.mjs";
 
 const PEER_HEADER = "x-fresh-auth-peer";
-// Longest a shutdown waits for requests in flight (below the usual 30 s
-// termination grace of orchestrators, so we exit before a SIGKILL).
-const SHUTDOWN_TIMEOUT_MS = 10_000;
 // Next's own internal headers: honoured from outside they have let requests
 // skip middleware (CVE-2025-29927: x-middleware-subrequest) or steer routing,
 // caching and revalidation. Next 16 is patched and filters several itself;
@@ -104,10 +102,11 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     // Logged after close(), so whoever reads it knows new connections are refused.
     log(`${signal}: refusing new connections, finishing requests in flight`);
     // A request that is still running after this is cut off: exit 1 says so.
+    const timeoutMs = shutdownTimeoutMs();
     setTimeout(() => {
-      log(`requests still running after ${SHUTDOWN_TIMEOUT_MS} ms: exiting anyway`);
+      log(`requests still running after ${timeoutMs} ms: exiting anyway`);
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS).unref();
+    }, timeoutMs).unref();
   };
   process.on("SIGTERM", () => shutdown("SIGTERM"));
   process.on("SIGINT", () => shutdown("SIGINT"));

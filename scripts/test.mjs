@@ -1,9 +1,11 @@
-// `npm test`: every test, in order of speed — unit, database, HTTP integration
-// (SQLite, then PostgreSQL when TEST_DATABASE_URL_PG is set), then Playwright
-// end-to-end against the production build. Prints one summary line at the end.
+// `npm test`: every test, in order of speed — unit, database, HTTP integration,
+// security and cluster (SQLite, then PostgreSQL when TEST_DATABASE_URL_PG is
+// set), then Playwright end-to-end against the production build. Prints one
+// summary line at the end. `npm test -- unit|http|security|e2e` runs parts.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
+import { serverTestRuns } from "./test-plan.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED = "1";
 process.env.NODE_ENV = "test";
@@ -63,7 +65,7 @@ const nodeTest = (files, concurrency = 1) => ["--conditions=react-server", "--im
 const wants = (step) => only.length === 0 || only.includes(step);
 
 if (wants("unit")) {
-  const files = [...find("lib", ".test.ts"), ...find("tests/db", ".test.ts")];
+  const files = [...find("lib", ".test.ts"), ...find("tests/db", ".test.ts"), ...find("tests/scripts", ".test.ts")];
   if (files.length) await run("unit and database", node, nodeTest(files));
 }
 
@@ -71,14 +73,11 @@ if (wants("http") || wants("e2e") || wants("security")) {
   await run("build", node, ["node_modules/next/dist/bin/next", "build"]);
 }
 
-const httpFiles = [...find("tests/http", ".test.ts"), ...find("tests/security", ".test.ts"), ...find("tests/cluster", ".test.ts")];
-if (wants("http") && httpFiles.length) {
-  await run("HTTP on SQLite", node, nodeTest(httpFiles, 2), { TEST_DB: "sqlite" });
-  if (process.env.TEST_DATABASE_URL_PG) {
-    await run("HTTP on PostgreSQL", node, nodeTest(find("tests/http", ".test.ts"), 2), { TEST_DB: "postgresql" });
-  } else {
-    console.log("\n=== HTTP on PostgreSQL: SKIPPED — set TEST_DATABASE_URL_PG=postgresql://… to run it (CI always does).");
-  }
+const pg = Boolean(process.env.TEST_DATABASE_URL_PG);
+const serverRuns = serverTestRuns({ only, pg, find: (dir) => find(dir, ".test.ts") });
+for (const { name, db, files } of serverRuns) await run(name, node, nodeTest(files, 2), { TEST_DB: db });
+if (serverRuns.length && !pg) {
+  console.log(`\n=== ${serverRuns[0].name.replace("SQLite", "PostgreSQL")}: SKIPPED — set TEST_DATABASE_URL_PG=postgresql://… to run it (CI always does).`);
 }
 
 if (wants("e2e") && existsSync(path.join(root, "playwright.config.ts"))) {

@@ -5,16 +5,20 @@
 import assert from "node:assert/strict";
 import { createHmac } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { before, test } from "node:test";
 import bcrypt from "bcryptjs";
 import { setTestEnv } from "../test-utils";
+import { bcryptThreads } from "./bcrypt-threads.mjs";
 
 setTestEnv({ AUTH_BCRYPT_COST: "4" });
 
 let password: typeof import("./password");
+let config: typeof import("../config");
 
 before(async () => {
   password = await import("./password");
+  config = await import("../config");
 });
 
 /** The scheme as it ran in-thread before the pool: HMAC pre-hash of the NFKC form. */
@@ -63,4 +67,35 @@ test("bcrypt threads run at a lower priority than the request thread", { skip: p
   const mainNice = Number(readFileSync("/proc/thread-self/stat", "utf8").split(") ")[1].split(" ")[16]);
   const expected = Math.min(19, mainNice + 10);
   assert.ok(threadNiceValues().includes(expected), `request thread ${mainNice}, all threads: ${threadNiceValues().join(", ")}`);
+});
+
+test("the pool sizes itself to this process's share of the cores", () => {
+  // One process keeps a core for requests; N cluster workers split those
+  // cores − 1 threads instead of taking cores − 1 each; none gets zero.
+  const cases: [cores: number, processes: number, threads: number][] = [
+    [1, 1, 1], [2, 1, 1], [8, 1, 7], [2, 2, 1], [8, 2, 3], [8, 8, 1], [16, 4, 3], [64, 3, 21],
+  ];
+  for (const [cores, processes, threads] of cases) {
+    assert.equal(bcryptThreads(cores, processes), threads, `${cores} cores, ${processes} process(es)`);
+  }
+  for (let cores = 1; cores <= 64; cores++) {
+    for (let processes = 1; processes <= cores; processes++) {
+      const total = processes * bcryptThreads(cores, processes);
+      assert.ok(total <= Math.max(processes, cores - 1), `${cores} cores × ${processes} processes → ${total} threads`);
+    }
+  }
+});
+
+test("AUTH_BCRYPT_THREADS, set by the cluster primary, overrides the default", () => {
+  try {
+    setTestEnv({ AUTH_BCRYPT_THREADS: "3" });
+    config.resetConfigForTests();
+    assert.equal(password.bcryptPoolSize(), 3);
+    setTestEnv();
+    config.resetConfigForTests();
+    assert.equal(password.bcryptPoolSize(), bcryptThreads(availableParallelism()));
+  } finally {
+    setTestEnv({ AUTH_BCRYPT_COST: "4" });
+    config.resetConfigForTests();
+  }
 });

@@ -4,6 +4,7 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { z } from "zod";
 import { getConfig } from "../config";
+import { bcryptThreads } from "./bcrypt-threads.mjs";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;
@@ -29,9 +30,9 @@ interface Task {
 /**
  * bcrypt is ~250 ms of CPU at cost 12; on the request thread one login would
  * stall every other request for that long. It runs on a small pool of worker
- * threads instead (one per core, minus the one serving requests), with a FIFO
- * queue in front. The worker (bcrypt-worker.mjs) also does the pre-hash, so the
- * whole password computation stays off the event loop.
+ * threads instead (bcryptPoolSize() of them), with a FIFO queue in front. The
+ * worker (bcrypt-worker.mjs) also does the pre-hash, so the whole password
+ * computation stays off the event loop.
  *
  * The worker is loaded by path from the project root because Next bundles
  * lib/ and a bundled module cannot name a sibling file reliably.
@@ -99,11 +100,20 @@ class BcryptPool {
 
 const globalForPool = globalThis as unknown as { freshAuthBcryptPool?: BcryptPool };
 
+/**
+ * Threads in this process's pool: AUTH_BCRYPT_THREADS when set (the cluster
+ * primary sets each worker's share of the cores), else cores − 1. Without the
+ * share, N cluster workers would each take cores − 1 threads.
+ */
+export function bcryptPoolSize(): number {
+  return getConfig().AUTH_BCRYPT_THREADS ?? bcryptThreads(availableParallelism());
+}
+
 /** One pool per process, however many route bundles include this module. */
 function pool(): BcryptPool {
   globalForPool.freshAuthBcryptPool ??= new BcryptPool(
     path.join(process.cwd(), "lib", "auth", "bcrypt-worker.mjs"),
-    Math.max(1, availableParallelism() - 1),
+    bcryptPoolSize(),
   );
   return globalForPool.freshAuthBcryptPool;
 }

@@ -1,12 +1,16 @@
 // `WEB_CONCURRENCY=2 npm start`: one primary that migrates once, two worker
 // processes that both serve the same port, and a SIGTERM that stops them all.
+// On the database TEST_DB names (npm test runs it on SQLite and PostgreSQL).
 // Which process served a connection is read from the kernel (/proc), not from
 // a test-only header: the app under test is exactly what production runs.
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, readlinkSync } from "node:fs";
 import net from "node:net";
+import { availableParallelism } from "node:os";
 import { after, before, test } from "node:test";
 import { Client, PASSWORD, registered, startServer, type TestServer } from "../http/harness";
+import { loginInFlight } from "../http/in-flight";
+import { bcryptThreads } from "../../lib/auth/bcrypt-threads.mjs";
 
 const linux = process.platform === "linux";
 const skip = linux ? false : "reads /proc to see which process owns a connection (Linux only)";
@@ -78,9 +82,18 @@ test("two worker processes serve the same port", { skip }, async () => {
   }
 });
 
-test("refresh chains on both workers rotate without a lock error on the shared SQLite file", { skip }, async () => {
-  // Two processes writing one SQLite file: each rotation is a write, and the
-  // busy timeout must make them queue, never fail with "database is locked".
+test("each worker is told its share of the bcrypt threads, not cores − 1 of its own", { skip }, () => {
+  const expected = String(bcryptThreads(availableParallelism(), 2));
+  for (const pid of childrenOf(server!.process.pid!)) {
+    const env = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+    assert.ok(env.includes(`AUTH_BCRYPT_THREADS=${expected}`), `worker ${pid}: ${env.filter((v) => v.startsWith("AUTH_BCRYPT"))}`);
+  }
+});
+
+test("refresh chains on both workers rotate without a lock error on the shared database", { skip }, async () => {
+  // Two processes writing one database, each rotation a write. On SQLite (one
+  // file) the busy timeout must make them queue, never fail with "database is
+  // locked"; on PostgreSQL two pools must not trip over each other's rows.
   const { email } = await registered(server!.url);
   const chains = await Promise.all(
     Array.from({ length: 8 }, async () => {
@@ -114,5 +127,20 @@ test("SIGTERM to the primary stops every worker and exits 0", { skip }, async ()
   assert.equal(await exited, 0);
   for (const pid of workers) {
     assert.throws(() => process.kill(pid, 0), { code: "ESRCH" }, `worker ${pid} outlived the primary`);
+  }
+});
+
+test("a worker that cuts a request off at shutdown makes the primary exit 1", { skip }, async () => {
+  // The cut-off comes after 10 s in production; 1 s here (scripts/shutdown-timeout.mjs).
+  const cluster = await startServer({ WEB_CONCURRENCY: "2", TEST_SHUTDOWN_TIMEOUT_MS: "1000" });
+  try {
+    const held = await loginInFlight(cluster.url, "nobody@example.com", PASSWORD); // its body never comes
+    const exited = new Promise<number | null>((resolve) => cluster.process.once("exit", (code) => resolve(code)));
+    cluster.process.kill("SIGTERM");
+    assert.equal(await exited, 1, cluster.output());
+    assert.match(cluster.output(), /requests still running after 1000 ms/);
+    held.abort();
+  } finally {
+    await cluster.stop();
   }
 });

@@ -10,6 +10,7 @@ import { promisify } from "node:util";
 import pg from "pg";
 import { afterEach, describe, test } from "node:test";
 import { migrate, migrationsDirFor, readMigrations } from "../../scripts/migrate.mjs";
+import { DDL_LOCK_TIMEOUT_MS } from "../../scripts/migrate-pg.mjs";
 import { copyMigrations, freshDb, PROVIDERS, tempDir, type TestDb } from "./helpers";
 import { pgSkip } from "./pg-harness";
 
@@ -222,6 +223,38 @@ test("PostgreSQL: waits for Prisma's advisory lock, and gives up with a clear er
     assert.deepEqual(await waiting, ["20261122000000_init"]);
   } finally {
     await holder.end();
+    await db.drop();
+  }
+});
+
+test("PostgreSQL: DDL that cannot lock a busy table fails within seconds instead of stalling traffic", { skip: pgSkip }, async () => {
+  const db = await freshDb("postgresql");
+  const reader = new pg.Client({ connectionString: db.url });
+  const app = new pg.Client({ connectionString: db.url });
+  try {
+    await migrate(db.url, quiet);
+    const dir = copyMigrations("postgresql", { [PROBE]: 'ALTER TABLE "User" ADD COLUMN "probe" TEXT;\n' });
+    await Promise.all([reader.connect(), app.connect()]);
+    // An open transaction that has read "User" holds a lock that ALTER TABLE must wait for.
+    await reader.query('BEGIN; SELECT count(*) FROM "User"');
+    const started = performance.now();
+    const migrating = migrate(db.url, { ...quiet, migrationsDir: dir, timeoutMs: 20_000 });
+    migrating.catch(() => {});
+    // While the ALTER waits, app queries on the table queue behind it: for how long is the point.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const query = performance.now();
+    await app.query('SELECT count(*) FROM "User"');
+    const queued = performance.now() - query;
+    await assert.rejects(migrating, { code: "LOCK_TIMEOUT", message: new RegExp(`\`${PROBE}\` waited ${DDL_LOCK_TIMEOUT_MS} ms for a table lock`) });
+    const failedAfter = performance.now() - started;
+    assert.ok(failedAfter < DDL_LOCK_TIMEOUT_MS + 4_000, `gave up after ${Math.round(failedAfter)} ms; the 20 s lock wait is for the advisory lock only`);
+    assert.ok(queued < DDL_LOCK_TIMEOUT_MS + 2_000, `an app query waited ${Math.round(queued)} ms behind the migration`);
+    assert.deepEqual((await history(db)).map((r) => r.migration_name), ["20261122000000_init"], "nothing recorded");
+
+    await reader.query("COMMIT");
+    assert.deepEqual(await migrate(db.url, { ...quiet, migrationsDir: dir }), [PROBE], "applies once the table is free");
+  } finally {
+    await Promise.all([reader.end(), app.end()]);
     await db.drop();
   }
 });

@@ -4,14 +4,15 @@ import { Client, PASSWORD, registered, startServer, createTestDatabase, type Tes
 
 // Two production servers on ONE database, as behind a load balancer. On
 // PostgreSQL this is the scaling story; on SQLite it is two processes on one
-// file (WAL), which must behave the same.
+// file (WAL), which must behave the same. They start together on an empty
+// database, as a deploy starts them, so both race to migrate it.
 let database: TestDatabase;
 let a: TestServer;
 let b: TestServer;
 before(async () => {
   database = await createTestDatabase();
-  a = await startServer({ AUTH_RATE_LIMIT_ACCOUNT: "4/1m" }, database);
-  b = await startServer({ AUTH_RATE_LIMIT_ACCOUNT: "4/1m" }, database);
+  const env = { AUTH_RATE_LIMIT_ACCOUNT: "4/1m" };
+  [a, b] = await Promise.all([startServer(env, database), startServer(env, database)]);
 });
 after(async () => {
   await a?.stop();
@@ -27,6 +28,17 @@ function via(client: Client, server: TestServer): Client {
 }
 
 describe("two app instances on one database", () => {
+  test("started together, one applies the migrations and the other finds them applied", () => {
+    // scripts/migrate.mjs logs "migrate: applied <name>" per migration, or one
+    // "up to date" line when it had nothing to do. Its lock makes the loser wait
+    // for the winner; without it both would apply, and the second would fail.
+    const logs = [a, b].map((server) => server.output());
+    const applied = logs.map((log) => /migrate: applied \d+_\w+/.test(log));
+    const upToDate = logs.map((log) => /migrate: \w+ database is up to date/.test(log));
+    assert.deepEqual(applied.filter(Boolean).length, 1, logs.join("\n---\n"));
+    assert.deepEqual(upToDate, applied.map((x) => !x), logs.join("\n---\n"));
+  });
+
   test("a session made on A works on B, and a refresh on A is honoured by B", async () => {
     const { client } = await registered(a.url);
     assert.equal((await via(client, b).get("/api/me")).status, 200);

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import http from "node:http";
 import net from "node:net";
 import { test } from "node:test";
-import { Client, registered, sleep, startServer } from "./harness";
+import { registered, sleep, startServer } from "./harness";
+import { loginInFlight } from "./in-flight";
 
 /** Resolves true when a TCP connection to `port` is refused. */
 function refused(port: number): Promise<boolean> {
@@ -25,32 +26,6 @@ function idleKeepAlive(url: string): Promise<http.Agent> {
       res.on("end", () => resolve(agent));
     }).on("error", reject);
   });
-}
-
-/**
- * A login held in flight for as long as the test likes, however loaded the
- * machine: with `Expect: 100-continue` the client sends the body only when
- * told to, and the server's "100 Continue" proves it has parsed the headers
- * and started handling the request.
- */
-async function loginInFlight(url: string, email: string, password: string) {
-  const body = JSON.stringify({ email, password });
-  const req = http.request(`${url}/api/auth/login`, {
-    method: "POST",
-    agent: false,
-    headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body), expect: "100-continue" },
-  });
-  const response = new Promise<{ status: number; setCookies: string[] }>((resolve, reject) => {
-    req.on("response", (res) => {
-      res.resume();
-      res.on("end", () => resolve({ status: res.statusCode!, setCookies: res.headers["set-cookie"] ?? [] }));
-    });
-    req.on("error", reject);
-  });
-  response.catch(() => {}); // awaited below; a failure must not surface as an unhandled rejection first
-  req.flushHeaders();
-  await new Promise((resolve) => req.once("continue", resolve));
-  return { finish: () => req.end(body), response };
 }
 
 test("SIGTERM: a request in flight completes, new connections are refused, the process exits 0", async (t) => {
