@@ -24,13 +24,17 @@ export function ResumeSession({ next }: { next: string }) {
 
   if (!error) {
     return (
-      <p role="status" className="notice notice-info">
-        Signing you in…
-      </p>
+      <>
+        <h1 className="visually-hidden">Renewing your session</h1>
+        <p role="status" className="notice notice-info">
+          Signing you in…
+        </p>
+      </>
     );
   }
   return (
     <div className="card">
+      <h1 className="visually-hidden">Renewing your session</h1>
       <p role="alert" className="notice notice-error">
         {describeError(error)}
       </p>
