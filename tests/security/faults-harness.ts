@@ -4,7 +4,9 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
-import { Client, PASSWORD, ROOT, uniqueEmail, type TestDatabase, type TestServer } from "../http/harness";
+import pg from "pg";
+import { Client, PASSWORD, ROOT, startServer, uniqueEmail, type TestDatabase, type TestServer } from "../http/harness";
+import { TcpProxy } from "../db/tcp-proxy";
 import { createTempPgDatabase, pgSkip } from "../db/pg-harness";
 
 export type Provider = "sqlite" | "postgresql";
@@ -87,4 +89,39 @@ export async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms:
   const started = performance.now();
   const result = await call();
   return { result, ms: Math.round(performance.now() - started) };
+}
+
+/**
+ * A throwaway PostgreSQL database, an app server that reaches it through a
+ * TcpProxy (so a test can stall or cut the network), and what to close after.
+ */
+export async function serverBehindProxy(env: Record<string, string>) {
+  const database = await createDatabase("postgresql");
+  const proxy = await TcpProxy.start({ host: new URL(database.url).hostname, port: Number(new URL(database.url).port || 5432) });
+  const server = await startServer(env, { url: TcpProxy.rewrite(database.url, proxy.port), drop: async () => {} });
+  return { database, proxy, server };
+}
+
+/**
+ * Reads a session's current refresh jti straight from PostgreSQL, past the
+ * proxy: what the database holds, whatever the app has heard back.
+ */
+export async function jtiReader(databaseUrl: string, sessionId: string) {
+  const direct = new pg.Client({ connectionString: databaseUrl });
+  await direct.connect();
+  const current = async () =>
+    (await direct.query<{ currentJti: string }>(`SELECT "currentJti" FROM "Session" WHERE "id" = $1`, [sessionId])).rows[0].currentJti;
+  return {
+    current,
+    /** Polls until the jti is no longer `from` (or ~5 s pass); returns what it read last. */
+    async changedFrom(from: string): Promise<string> {
+      let seen = from;
+      for (let i = 0; i < 100 && seen === from; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        seen = await current();
+      }
+      return seen;
+    },
+    end: () => direct.end(),
+  };
 }

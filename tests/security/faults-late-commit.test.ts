@@ -10,10 +10,9 @@
 // by the app before sending is always past the grace by the time of the retry.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import pg from "pg";
-import { registered, sleep, startServer, type TestDatabase, type TestServer } from "../http/harness";
-import { TcpProxy } from "../db/tcp-proxy";
-import { createDatabase, refreshJti, skipFor } from "./faults-harness";
+import { registered, sleep, type TestDatabase, type TestServer } from "../http/harness";
+import type { TcpProxy } from "../db/tcp-proxy";
+import { jtiReader, refreshJti, serverBehindProxy, skipFor } from "./faults-harness";
 
 const GRACE_S = 2;
 const ENV = { DATABASE_TIMEOUT: "1s", DATABASE_POOL_SIZE: "2", AUTH_REFRESH_REUSE_GRACE: `${GRACE_S}s` };
@@ -23,9 +22,7 @@ describe("a rotation that commits late on PostgreSQL", { skip: skipFor("postgres
   let proxy: TcpProxy;
   let server: TestServer;
   before(async () => {
-    database = await createDatabase("postgresql");
-    proxy = await TcpProxy.start({ host: new URL(database.url).hostname, port: Number(new URL(database.url).port || 5432) });
-    server = await startServer(ENV, { url: TcpProxy.rewrite(database.url, proxy.port), drop: async () => {} });
+    ({ database, proxy, server } = await serverBehindProxy(ENV));
   });
   after(async () => {
     await server?.stop();
@@ -36,10 +33,7 @@ describe("a rotation that commits late on PostgreSQL", { skip: skipFor("postgres
   test("is stamped when it commits, so the browser's retry within the grace is not reuse", async () => {
     const { client, session } = await registered(server.url);
     const parent = refreshJti(client);
-    const direct = new pg.Client({ connectionString: database.url });
-    await direct.connect();
-    const currentJti = async () =>
-      (await direct.query<{ currentJti: string }>(`SELECT "currentJti" FROM "Session" WHERE "id" = $1`, [session.id])).rows[0].currentJti;
+    const jti = await jtiReader(database.url, session.id);
     try {
       proxy.stall();
       const sent = Date.now();
@@ -48,11 +42,7 @@ describe("a rotation that commits late on PostgreSQL", { skip: skipFor("postgres
       assert.equal(refreshJti(client), parent, "the browser still holds the parent");
       await sleep(GRACE_S * 1000 + 1000 - (Date.now() - sent));
       proxy.up();
-      let written = parent;
-      for (let i = 0; i < 60 && written === parent; i++) {
-        await sleep(50);
-        written = await currentJti();
-      }
+      const written = await jti.changedFrom(parent);
       assert.notEqual(written, parent, "the held statement reached the database and rotated");
 
       const retry = await client.post("/api/auth/refresh");
@@ -61,7 +51,7 @@ describe("a rotation that commits late on PostgreSQL", { skip: skipFor("postgres
       assert.equal((await client.get("/api/me")).status, 200, "the session is alive");
     } finally {
       proxy.up();
-      await direct.end();
+      await jti.end();
     }
   });
 });

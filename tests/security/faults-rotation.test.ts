@@ -9,10 +9,9 @@
 // - A restart (SIGTERM or SIGKILL) keeps every session.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import pg from "pg";
 import { registered, startServer, TEST_SECRET, type TestDatabase, type TestServer } from "../http/harness";
-import { TcpProxy } from "../db/tcp-proxy";
-import { createDatabase, kill9, PROVIDERS, refreshJti, skipFor, via } from "./faults-harness";
+import type { TcpProxy } from "../db/tcp-proxy";
+import { createDatabase, jtiReader, kill9, PROVIDERS, refreshJti, serverBehindProxy, skipFor, via } from "./faults-harness";
 
 const ENV = { AUTH_SECRET: TEST_SECRET, AUTH_REFRESH_REUSE_GRACE: "30s" };
 
@@ -87,9 +86,7 @@ describe("a crash while the database has committed the rotation but the app has 
   let server: TestServer;
   let database: TestDatabase;
   before(async () => {
-    database = await createDatabase("postgresql");
-    proxy = await TcpProxy.start({ host: new URL(database.url).hostname, port: Number(new URL(database.url).port || 5432) });
-    server = await startServer(ENV, { url: TcpProxy.rewrite(database.url, proxy.port), drop: async () => {} });
+    ({ database, proxy, server } = await serverBehindProxy(ENV));
   });
   after(async () => {
     await server?.stop();
@@ -100,18 +97,11 @@ describe("a crash while the database has committed the rotation but the app has 
   test("kill -9 with the UPDATE committed and its reply in flight; the retry within the grace gets that token", async () => {
     const { client, session } = await registered(server.url);
     const parent = refreshJti(client);
-    const direct = new pg.Client({ connectionString: database.url });
-    await direct.connect();
-    const currentJti = async () =>
-      (await direct.query<{ currentJti: string }>(`SELECT "currentJti" FROM "Session" WHERE "id" = $1`, [session.id])).rows[0].currentJti;
+    const jti = await jtiReader(database.url, session.id);
     try {
       proxy.holdReplies();
       const inFlight = via(client, server.url).post("/api/auth/refresh").catch((error: Error) => error);
-      let written = parent;
-      for (let i = 0; i < 100 && written === parent; i++) {
-        await new Promise((r) => setTimeout(r, 50));
-        written = await currentJti();
-      }
+      const written = await jti.changedFrom(parent);
       assert.notEqual(written, parent, "the rotation reached the database");
       await kill9(server);
       assert.ok((await inFlight) instanceof Error, "the browser never got an answer");
@@ -125,7 +115,7 @@ describe("a crash while the database has committed the rotation but the app has 
       assert.equal((await retry.get("/api/me")).status, 200);
     } finally {
       proxy.up();
-      await direct.end();
+      await jti.end();
     }
   });
 });
