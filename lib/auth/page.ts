@@ -51,10 +51,22 @@ async function readPageAuth(): Promise<PageAuth> {
   }
 }
 
-/** For /login and /register: null unless signed in with a valid access token. */
+/** null unless signed in with a valid access token (no hand-off, no redirect). */
 export async function getPageSession(): Promise<PageSession | null> {
   const auth = await readPageAuth();
   return auth.status === "signed-in" ? auth.value : null;
+}
+
+/**
+ * For /login and /register: someone already signed in goes on to `next`,
+ * including a visitor whose access token expired while the session lives on:
+ * the token is renewed on the way, so they are never shown a sign-in form
+ * (and never start a second session) for a session they still have.
+ */
+export async function redirectIfSignedIn(nextPath: string): Promise<void> {
+  const auth = await readPageAuth();
+  if (auth.status === "signed-in") redirect(nextPath);
+  if (auth.status === "expired") await resumeThenGoTo(nextPath);
 }
 
 /**
@@ -76,6 +88,12 @@ export async function requirePageSession(nextPath: string): Promise<PageSession>
   const next = encodeURIComponent(nextPath);
   if (auth.status === "signed-out") redirect(`/login?next=${next}`);
   if (auth.status === "unavailable") redirect(`/unavailable?next=${next}`);
+  return resumeThenGoTo(nextPath);
+}
+
+/** The refresh hand-off: a full page load to /api/auth/resume, a client-side navigation to /resume. */
+async function resumeThenGoTo(nextPath: string): Promise<never> {
+  const next = encodeURIComponent(nextPath);
   const mode = (await headers()).get("sec-fetch-mode");
   const clientNavigation = mode !== null && mode !== "navigate";
   redirect(clientNavigation ? `/resume?next=${next}` : `/api/auth/resume?next=${next}`);

@@ -1,4 +1,4 @@
-import { ApiError, ClientError, errorFromResponse, NetworkError } from "./errors";
+import { ApiError, ClientError, errorFromResponse, isSessionGone, NetworkError } from "./errors";
 import { createRefresher, localExpiry, type TokenClock } from "./refresh";
 import type { SessionEvent, SessionInfo } from "./types";
 
@@ -44,8 +44,6 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // A password change re-issues a fresh access token with a 204; keeping the
 // old expiry would refresh it away early and lose its freshness.
 const writesTokens = (path: string) => path.startsWith("/api/auth/") || path === "/api/account/password";
-// A live session cannot produce these: the cookies are gone, revoked or forged.
-const SIGNED_OUT = new Set(["authorization_required", "invalid_token", "token_revoked"]);
 
 /**
  * The fetch wrapper every page uses, and SWR's fetcher. Adds the CSRF header,
@@ -133,7 +131,7 @@ export function createApiClient(env: ClientEnv) {
       await reauthenticate(reauthHandler);
       return send<T>(path, options, body, { ...tried, reauth: true });
     }
-    if (SIGNED_OUT.has(error.code)) goToLogin();
+    if (isSessionGone(error)) goToLogin();
     throw error;
   }
 

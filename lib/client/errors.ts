@@ -51,6 +51,14 @@ export class SessionEndedError extends ClientError {
   }
 }
 
+// A live session cannot produce these: the cookies are gone, revoked or forged.
+const SESSION_GONE = new Set<string>(["authorization_required", "invalid_token", "token_revoked"]);
+
+/** True when an answer means there is no session any more (the wrapper then leaves for /login). */
+export function isSessionGone(error: unknown): boolean {
+  return error instanceof SessionEndedError || (error instanceof ApiError && SESSION_GONE.has(error.code));
+}
+
 function statusFallback(status: number): ErrorCode {
   if (status === 503 || status === 502 || status === 504) return "service_unavailable";
   if (status === 404) return "not_found";

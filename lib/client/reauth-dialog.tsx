@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
-import { ApiError, ReauthCancelledError, SessionEndedError } from "./errors";
+import { ApiError, isSessionGone, ReauthCancelledError, SessionEndedError } from "./errors";
 import { api } from "./index";
 import { describeError } from "./messages";
 
@@ -76,7 +76,8 @@ export function ReauthDialog() {
       finish("confirmed");
     } catch (caught) {
       // The session itself is gone: the wrapper is already leaving for /login.
-      if (caught instanceof SessionEndedError) return finish(caught);
+      // (token_revoked from fresh-login itself included: end quietly, no alert.)
+      if (isSessionGone(caught)) return finish(new SessionEndedError());
       setPending(false);
       // Only the password was asked for here: say so, not "email and password".
       const wrong = caught instanceof ApiError && caught.code === "invalid_credentials";

@@ -1,8 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { PlainHeader } from "@/app/_components/site-header";
-import { getPageSession } from "@/lib/auth/page";
+import { redirectIfSignedIn } from "@/lib/auth/page";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { LoginForm } from "./login-form";
 
@@ -21,7 +20,7 @@ export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   // Only same-origin paths: `next` must never become an open redirect.
   const next = safeNextPath(typeof params.next === "string" ? params.next : null);
-  if (await getPageSession()) redirect(next);
+  await redirectIfSignedIn(next);
   const status = typeof params.status === "string" ? STATUS[params.status] : undefined;
   const registerHref = next === "/" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (

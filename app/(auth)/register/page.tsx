@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { redirect } from "next/navigation";
 import { PlainHeader } from "@/app/_components/site-header";
 import { safeNextPath } from "@/lib/auth/next-path";
-import { getPageSession } from "@/lib/auth/page";
+import { redirectIfSignedIn } from "@/lib/auth/page";
 import { RegisterForm } from "./register-form";
 
 export const metadata: Metadata = { title: "Create account" };
@@ -15,7 +14,7 @@ interface Props {
 export default async function RegisterPage({ searchParams }: Props) {
   const params = await searchParams;
   const next = safeNextPath(typeof params.next === "string" ? params.next : null);
-  if (await getPageSession()) redirect(next);
+  await redirectIfSignedIn(next);
   const loginHref = next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`;
   return (
     <>
