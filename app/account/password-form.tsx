@@ -15,7 +15,7 @@ export function PasswordForm({ email }: { email: string }) {
   const { run, pending, error } = useAction(async (form: HTMLFormElement) => {
     setSaved(null);
     const data = new FormData(form);
-    await api.put("/api/account/password", { currentPassword: String(data.get("currentPassword") ?? ""), newPassword: String(data.get("newPassword") ?? "") });
+    await api.changePassword(String(data.get("currentPassword") ?? ""), String(data.get("newPassword") ?? ""));
     form.reset();
     setSaved("Password changed. Every other device has been signed out.");
     await mutate("/api/sessions");

@@ -165,6 +165,14 @@ export function createApiClient(env: ClientEnv) {
       return session;
     },
     /**
+     * PUT /api/account/password. Its 204 re-issues a fresh access token, so,
+     * like fresh-login, it runs under the token lock: a refresh answer landing
+     * after it would replace that token with a non-fresh one.
+     */
+    changePassword(currentPassword: string, newPassword: string): Promise<void> {
+      return request<void>("/api/account/password", { method: "PUT", json: { currentPassword, newPassword }, exclusive: true });
+    },
+    /**
      * Renews the access token now (the /resume hand-off of client-side
      * navigations): the same single flight and lock as every other refresh.
      */

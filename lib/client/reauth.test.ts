@@ -88,6 +88,33 @@ describe("re-login dialog", () => {
     unregister();
   });
 
+  it("holds the token lock during a password change too (its 204 re-issues a fresh token)", async () => {
+    const browser = createBrowser();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let fresh = false;
+    const server = async (call: Call) => {
+      if (call.path === "/api/account/password") {
+        await gate;
+        fresh = true;
+        return new Response(null, { status: 204 });
+      }
+      if (call.path === "/api/auth/refresh") return ((fresh = false), json(200, { session: SESSION }));
+      return fresh ? json(200, { fresh }) : apiError(401, "token_expired");
+    };
+    const one = createTab(server, browser);
+    const two = createTab(server, browser);
+    const changing = createApiClient(one.env).changePassword("old password", "new password");
+    await tick();
+    assert.ok(browser.isLocked(), "the password change runs under the lock");
+    const reading = createApiClient(two.env).get("/api/me");
+    await tick();
+    release();
+    await changing;
+    assert.deepEqual(await reading, { fresh: true });
+    assert.equal(two.count("/api/auth/refresh"), 0, "the waiting refresh saw the new generation and stood down");
+  });
+
   it("holds the token lock during fresh-login, so a refresh waiting on it cannot overwrite the fresh token", async () => {
     const browser = createBrowser();
     let release!: () => void;
