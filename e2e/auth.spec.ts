@@ -1,10 +1,12 @@
 import { countRequests, expect, signIn, test } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
-test("register through the form: signed in, fresh, on the home page", async ({ page, cleanup }) => {
+test("register through the form, reached from the sign-in page's link: signed in, fresh, on the home page", async ({ page, cleanup }) => {
   const email = `e2e-register-${Date.now()}@example.com`;
   cleanup.push(email);
-  await page.goto("/register");
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Create account" }).click();
+  await expect(page).toHaveURL("/register");
   await page.getByLabel("Name").fill("Grace Hopper");
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a long enough passphrase");
@@ -21,9 +23,24 @@ test("sign in through the form, with a wrong password first", async ({ page, use
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // Hold the answer back to see the pending state: the button says it is busy,
+  // keeps its name, and a second press sends nothing more.
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route("**/api/auth/login", async (route) => {
+    await held;
+    await route.continue();
+  });
+  const requests = countRequests(page);
+  const signInButton = page.getByRole("button", { name: "Sign in" });
+  await signInButton.click();
+  await expect(signInButton).toHaveAttribute("aria-busy", "true");
+  await expect(signInButton).toHaveAttribute("aria-disabled", "true");
+  await signInButton.click({ force: true }); // Playwright waits on aria-disabled; a person can still press it
+  release();
   await expect(page).toHaveURL("/");
   await expect(page.getByRole("main").getByText(user.email)).toBeVisible();
+  expect(requests.count("POST /api/auth/login")).toBe(1);
 });
 
 test("a signed-out visitor goes to /login?next=… and comes back after signing in", async ({ page, user }) => {

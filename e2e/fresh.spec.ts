@@ -69,7 +69,7 @@ test("Cancel and Escape reject the waiting request calmly and change nothing", a
   await expect(page).toHaveURL("/account");
 });
 
-test("delete account asks for the password exactly once, then lands on /login saying it was deleted", async ({ page, user }) => {
+test("delete account asks for the password (a wrong one first), replays once, then lands on /login saying it was deleted", async ({ page, user }) => {
   await staleAccountPage(page, user);
   const requests = countRequests(page);
   await page.getByRole("button", { name: "Delete account" }).click();
@@ -80,12 +80,17 @@ test("delete account asks for the password exactly once, then lands on /login sa
 
   const relogin = page.getByRole("dialog", { name: "Confirm your password" });
   await expect(relogin).toBeVisible();
+  await relogin.getByLabel("Password").fill("not my password");
+  await relogin.getByRole("button", { name: "Confirm" }).click();
+  await expect(relogin.getByRole("alert")).toContainText("password is not right");
+  await expect(relogin).toBeVisible();
+  expect(userExists(user.id)).toBe(true);
   await relogin.getByLabel("Password").fill(user.password);
   await relogin.getByRole("button", { name: "Confirm" }).click();
 
   await expect(page).toHaveURL("/login?status=deleted");
   await expect(page.getByRole("status")).toContainText("deleted");
-  expect(requests.count("POST /api/auth/fresh-login")).toBe(1);
+  expect(requests.count("POST /api/auth/fresh-login")).toBe(2);
   expect(requests.count("DELETE /api/account")).toBe(2);
   expect(userExists(user.id)).toBe(false);
 });
