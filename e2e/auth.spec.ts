@@ -90,6 +90,9 @@ test("a full page load with an expired access token shows the signed-in page, no
   // The hand-off was the one renewal: the page told the wrapper the new expiry in time.
   expect(requests.count("POST /api/auth/refresh")).toBe(0);
   await expect(page.getByRole("dialog")).toHaveCount(0);
+  // The hand-off renewed out of the wrapper's sight; the timeline still tells it.
+  await page.goto("/");
+  await expect(page.getByText("Access token renewed silently")).toBeVisible();
 });
 
 test("clicking around across expiries never shows a login form", async ({ page, user }) => {

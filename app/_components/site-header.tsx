@@ -32,7 +32,7 @@ export function SiteHeader({ email, current, session }: Props) {
           <SignOutButton />
         </div>
       </div>
-      <SessionHint accessExpiresAt={session.accessExpiresAt} serverNow={new Date().toISOString()} />
+      <SessionHint session={session} serverNow={new Date().toISOString()} />
     </header>
   );
 }

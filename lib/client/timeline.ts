@@ -65,6 +65,28 @@ export function recordSessionEvent(event: SessionEvent): void {
   write({ sessionId, events: [...events, { kind: event.kind, at: event.at }].slice(-MAX_EVENTS), latest });
 }
 
+/**
+ * A page rendered on the server reports the session it saw. When its access
+ * token is newer than the newest one the wrapper reported, something renewed
+ * it out of the wrapper's sight: the full-page-load hand-off
+ * (/api/auth/resume, no script involved), or a password change (a 204 with no
+ * body). Record that, so the timeline tells the whole story. On a first
+ * visit there is nothing to compare with: the session is only remembered.
+ */
+export function notePageSession(session: SessionInfo): void {
+  if (typeof window === "undefined") return;
+  const current = read();
+  const known = current.latest;
+  if (!known || known.id !== session.id) {
+    // First sight of this session in this browser's timeline: remember it quietly.
+    const events = current.sessionId === session.id ? current.events : [];
+    return write({ sessionId: session.id, events, latest: session });
+  }
+  if (!(Date.parse(session.accessExpiresAt) > Date.parse(known.accessExpiresAt))) return;
+  const kind = session.fresh && session.authTime !== known.authTime ? "re-verified" : "refreshed";
+  recordSessionEvent({ kind, at: new Date().toISOString(), session });
+}
+
 /** For useSyncExternalStore. */
 export function subscribeTimeline(listener: () => void): () => void {
   listeners.add(listener);
