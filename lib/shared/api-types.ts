@@ -39,3 +39,12 @@ export interface SessionListItem {
   userAgent: string;
   current: boolean;
 }
+
+/** One row of `GET /api/account/passkeys`: a name and times, never key material. */
+export interface PasskeyView {
+  id: string;
+  name: string;
+  createdAt: string;
+  /** null until the passkey is first used to sign in or confirm. */
+  lastUsedAt: string | null;
+}
