@@ -1,9 +1,11 @@
 import type { Metadata } from "next";
 import { SiteHeader } from "../_components/site-header";
 import { requirePageSession } from "@/lib/auth/page";
+import { listPasskeys } from "@/lib/auth/proofs/passkey-store";
 import { listSessions } from "@/lib/auth/sessions";
 import { DeleteAccount } from "./delete-account";
 import { EmailForm } from "./email-form";
+import { PasskeysSection } from "./passkeys-section";
 import { PasswordForm } from "./password-form";
 import { ProfileForm } from "./profile-form";
 import { SessionsList } from "./sessions-list";
@@ -13,20 +15,21 @@ export const metadata: Metadata = { title: "Account" };
 export default async function AccountPage() {
   // The page checks the session itself, like every route handler does.
   const { user, session } = await requirePageSession("/account");
-  const sessions = await listSessions(user.id, session.id);
+  const [sessions, passkeys] = await Promise.all([listSessions(user.id, session.id), listPasskeys(user.id)]);
   return (
     <>
       <SiteHeader email={user.email} current="/account" session={session} />
       <main id="main" className="main stack">
         <div>
           <h1>Account</h1>
-          <p className="muted">Changing your email or deleting your account asks for your password if it was not checked recently.</p>
+          <p className="muted">Changing your email, adding or removing a passkey, or deleting your account asks you to confirm it&apos;s you if you have not recently.</p>
         </div>
         <div className="grid">
           <ProfileForm name={user.name} />
           <EmailForm email={user.email} />
         </div>
         <PasswordForm email={user.email} />
+        <PasskeysSection initial={passkeys} />
         <SessionsList initial={sessions} />
         <DeleteAccount />
       </main>

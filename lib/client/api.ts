@@ -50,7 +50,8 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // generation moves, and the expiry is whatever the body says, else unknown.
 // A password change re-issues a fresh access token with a 204; keeping the
 // old expiry would refresh it away early and lose its freshness.
-const writesTokens = (path: string) => path.startsWith("/api/auth/") || path === "/api/account/password";
+// Passkey options (…/options) only hand out a challenge: they write no token.
+const writesTokens = (path: string) => (path.startsWith("/api/auth/") && !path.endsWith("/options")) || path === "/api/account/password";
 
 /**
  * The fetch wrapper every page uses, and SWR's fetcher. Adds the CSRF header,

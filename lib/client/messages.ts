@@ -28,6 +28,8 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   network_error: "Could not reach the server. Check your connection and try again. You are still signed in.",
   reauth_cancelled: "Cancelled. Nothing was changed.",
   session_ended: "Your session has ended. Taking you to the sign-in page…",
+  passkey_cancelled: "The passkey prompt was closed. Nothing was changed.",
+  passkey_failed: "This browser could not use a passkey just now. Try again, or use your password.",
 };
 
 function waitPhrase(seconds: number): string {

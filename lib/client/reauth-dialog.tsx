@@ -1,10 +1,10 @@
 "use client";
 
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState } from "react";
 import useSWR from "swr";
-import { ApiError, isSessionGone, ReauthCancelledError, SessionEndedError } from "./errors";
+import { ApiError, ReauthCancelledError, SessionEndedError } from "./errors";
 import { api } from "./index";
-import { describeError } from "./messages";
+import { ReauthForm } from "./reauth-form";
 import type { Me } from "./types";
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
@@ -25,12 +25,11 @@ function lasting(seconds: number): string {
  */
 export function ReauthDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
-  const input = useRef<HTMLInputElement>(null);
+  // The passkey button when the account has one, else the password field (reauth-form.tsx).
+  const firstControl = useRef<HTMLElement | null>(null);
   const waiter = useRef<Waiter | null>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const [open, setOpen] = useState(false);
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<ApiError | null>(null);
   // The account is read only while the dialog is open (SWR's cache usually has it).
   const { data: me } = useSWR<Me>(open ? "/api/me" : null);
@@ -44,7 +43,6 @@ export function ReauthDialog() {
             waiter.current = { resolve, reject };
             setRefusal(reason);
             returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-            setError(null);
             setOpen(true);
           }),
       ),
@@ -55,7 +53,7 @@ export function ReauthDialog() {
     const element = dialog.current;
     if (open && element && !element.open) {
       element.showModal();
-      input.current?.focus();
+      firstControl.current?.focus();
     }
   }, [open]);
 
@@ -65,39 +63,11 @@ export function ReauthDialog() {
     // Close now, not in the effect: focus can only go back once the page is no
     // longer inert behind the modal.
     if (dialog.current?.open) dialog.current.close();
+    // Unmounting the form drops what was typed: no password lingers in the DOM.
     setOpen(false);
-    setPending(false);
-    setError(null);
-    if (input.current) input.current.value = "";
     returnFocus.current?.focus();
     if (outcome === "confirmed") current?.resolve();
     else current?.reject(outcome);
-  }
-
-  async function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (pending) return;
-    const password = input.current?.value ?? "";
-    if (!password) {
-      setError("Enter your password to continue.");
-      input.current?.focus();
-      return;
-    }
-    setPending(true);
-    setError(null);
-    try {
-      await api.freshLogin(password);
-      finish("confirmed");
-    } catch (caught) {
-      // The session itself is gone: the wrapper is already leaving for /login.
-      // (token_revoked from fresh-login itself included: end quietly, no alert.)
-      if (isSessionGone(caught)) return finish(new SessionEndedError());
-      setPending(false);
-      // Only the password was asked for here: say so, not "email and password".
-      const wrong = caught instanceof ApiError && caught.code === "invalid_credentials";
-      setError(wrong ? "That password is not right. Try again." : describeError(caught));
-      input.current?.select();
-    }
   }
 
   // Not in the DOM at all while closed: a hidden "Password" field would sit
@@ -114,39 +84,24 @@ export function ReauthDialog() {
         finish(new ReauthCancelledError());
       }}
     >
-      <form onSubmit={onSubmit} noValidate>
-        <h2 id={`${id}-title`}>Confirm it&apos;s you</h2>
-        {me && (
-          <p className="dialog-account">
-            {me.user.name && <span className="dialog-account-name">{me.user.name} · </span>}
-            <span className="dialog-account-email">{me.user.email}</span>
-          </p>
-        )}
-        <p id={`${id}-text`} className="muted">
-          This action needs a recent confirmation. Your request will continue as soon as you confirm
-          {refusal?.maxAge ? `, and you won't be asked again for ${lasting(refusal.maxAge)}.` : "."}
+      <h2 id={`${id}-title`}>Confirm it&apos;s you</h2>
+      {me && (
+        <p className="dialog-account">
+          {me.user.name && <span className="dialog-account-name">{me.user.name} · </span>}
+          <span className="dialog-account-email">{me.user.email}</span>
         </p>
-        <div className="field">
-          <label htmlFor={`${id}-password`}>Password</label>
-          <input ref={input} id={`${id}-password`} name="password" type="password" autoComplete="current-password" required aria-invalid={error ? true : undefined} />
-          <a className="field-link" href="/forgot-password">
-            Forgot password?
-          </a>
-        </div>
-        {error && (
-          <p role="alert" className="notice notice-error">
-            {error}
-          </p>
-        )}
-        <div className="actions">
-          <button type="submit" className="button button-primary" aria-disabled={pending || undefined} aria-busy={pending || undefined}>
-            Confirm
-          </button>
-          <button type="button" className="button" onClick={() => finish(new ReauthCancelledError())}>
-            Cancel
-          </button>
-        </div>
-      </form>
+      )}
+      <p id={`${id}-text`} className="muted">
+        This action needs a recent confirmation. Your request will continue as soon as you confirm
+        {refusal?.maxAge ? `, and you won't be asked again for ${lasting(refusal.maxAge)}.` : "."}
+      </p>
+      <ReauthForm
+        refusal={refusal}
+        firstControl={firstControl}
+        onConfirmed={() => finish("confirmed")}
+        onSessionEnded={() => finish(new SessionEndedError())}
+        onCancel={() => finish(new ReauthCancelledError())}
+      />
     </dialog>
   );
 }

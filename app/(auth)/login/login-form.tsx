@@ -28,7 +28,8 @@ export function LoginForm({ next }: { next: string }) {
   return (
     <form onSubmit={onSubmit} noValidate>
       <FormMessage error={error} />
-      <Field label="Email" name="email" type="email" autoComplete="username" required error={fields.email} />
+      {/* "webauthn" lets the browser offer passkeys in this field's autofill (conditional mediation). */}
+      <Field label="Email" name="email" type="email" autoComplete="username webauthn" required error={fields.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fields.password} />
       <SubmitButton pending={pending || leaving} wide>
         Sign in

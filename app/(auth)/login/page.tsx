@@ -4,6 +4,7 @@ import { PlainHeader } from "@/app/_components/site-header";
 import { redirectIfSignedIn } from "@/lib/auth/page";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { LoginForm } from "./login-form";
+import { PasskeySignIn } from "./passkey-sign-in";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -35,6 +36,7 @@ export default async function LoginPage({ searchParams }: Props) {
             </p>
           )}
           <LoginForm next={next} />
+          <PasskeySignIn next={next} />
           <p className="muted">
             New here? <Link href={registerHref}>Create account</Link>
           </p>

@@ -1,0 +1,88 @@
+import {
+  browserSupportsWebAuthn,
+  browserSupportsWebAuthnAutofill,
+  startAuthentication,
+  startRegistration,
+  WebAuthnAbortService,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+} from "@simplewebauthn/browser";
+import type { PasskeyView } from "../shared/api-types";
+import { ClientError } from "./errors";
+import { api } from "./index";
+import { recordSessionEvent } from "./timeline";
+import type { SessionInfo, User } from "./types";
+
+export type { PasskeyView };
+
+/** The user closed the browser's passkey prompt (or it timed out): their choice, shown calmly. */
+export class PasskeyCancelledError extends ClientError {
+  constructor() {
+    super("passkey_cancelled", "The passkey prompt was closed.");
+  }
+}
+
+/** The browser or authenticator could not make or use a passkey (not a server refusal). */
+export class PasskeyFailedError extends ClientError {
+  constructor(readonly cause?: unknown) {
+    super("passkey_failed", "The passkey could not be used.");
+  }
+}
+
+export function supportsPasskeys(): boolean {
+  return typeof window !== "undefined" && browserSupportsWebAuthn();
+}
+
+export const supportsPasskeyAutofill = (): Promise<boolean> => browserSupportsWebAuthnAutofill();
+
+/**
+ * Runs the browser's ceremony. NotAllowedError is what every browser reports
+ * for "the user closed the prompt" (and for a timeout, which reads the same
+ * to them); AbortError is our own cancellation (a new ceremony replaced the
+ * autofill one).
+ */
+async function ceremony<T>(start: () => Promise<T>): Promise<T> {
+  try {
+    return await start();
+  } catch (error) {
+    const name = (error as { name?: string } | null)?.name;
+    if (name === "NotAllowedError" || name === "AbortError") throw new PasskeyCancelledError();
+    throw new PasskeyFailedError(error);
+  }
+}
+
+/** Adds a passkey to the signed-in account (both calls need a fresh token: the wrapper asks "Confirm it's you" first). */
+export async function addPasskey(name?: string): Promise<PasskeyView> {
+  const optionsJSON = await api.post<PublicKeyCredentialCreationOptionsJSON>("/api/account/passkeys/options");
+  const response = await ceremony(() => startRegistration({ optionsJSON }));
+  const { passkey } = await api.post<{ passkey: PasskeyView }>("/api/account/passkeys", name ? { response, name } : { response });
+  return passkey;
+}
+
+type SignedIn = { user: User; session: SessionInfo };
+
+/**
+ * Signs in with a discoverable passkey: no e-mail typed. With `autofill`,
+ * the request waits quietly in the Email field's suggestions (conditional
+ * mediation) until the user picks a passkey there; a later button press
+ * aborts it and starts its own.
+ */
+export async function signInWithPasskey(options: { autofill?: boolean } = {}): Promise<SignedIn> {
+  const optionsJSON = await api.post<PublicKeyCredentialRequestOptionsJSON>("/api/auth/passkey/options", undefined, { auth: "public" });
+  const response = await ceremony(() => startAuthentication({ optionsJSON, useBrowserAutofill: options.autofill }));
+  const result = await api.post<SignedIn>("/api/auth/passkey/login", { response }, { auth: "public" });
+  recordSessionEvent({ kind: "signed-in", at: new Date().toISOString(), session: result.session });
+  return result;
+}
+
+/** Leaving the page: a pending autofill request must not outlive it. */
+export function cancelPasskeyCeremony(): void {
+  WebAuthnAbortService.cancelCeremony();
+}
+
+/** "Confirm it's you" with one of this account's passkeys: the SAME session becomes fresh. */
+export async function confirmWithPasskey(): Promise<SessionInfo> {
+  const optionsJSON = await api.post<PublicKeyCredentialRequestOptionsJSON>("/api/auth/fresh-login/options", undefined, { reauth: false });
+  const passkey = await ceremony(() => startAuthentication({ optionsJSON }));
+  return api.freshLogin({ passkey });
+}
