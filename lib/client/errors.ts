@@ -1,7 +1,7 @@
 import { isErrorCode, type ErrorBody, type ErrorCode, type FreshLevel } from "../shared/error-codes";
 
 /** Codes the browser adds to the server's list: things that happen on this side of the wire. */
-export type ClientErrorCode = ErrorCode | "network_error" | "reauth_cancelled" | "session_ended" | "passkey_cancelled" | "passkey_failed";
+export type ClientErrorCode = ErrorCode | "network_error" | "reauth_cancelled" | "session_ended" | "passkey_cancelled" | "passkey_failed" | "passkey_rejected";
 
 /** Base of every error the fetch wrapper throws, so a page needs one `instanceof`. */
 export class ClientError extends Error {

@@ -29,6 +29,7 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   reauth_cancelled: "Cancelled. Nothing was changed.",
   session_ended: "Your session has ended. Taking you to the sign-in page…",
   passkey_cancelled: "The passkey prompt was closed. Nothing was changed.",
+  passkey_rejected: "That passkey was not accepted. It may have been removed from its account: sign in with your password instead.",
   passkey_failed: "This browser could not use a passkey just now. Try again, or use your password.",
 };
 

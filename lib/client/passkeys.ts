@@ -8,7 +8,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/browser";
 import type { PasskeyView } from "../shared/api-types";
-import { ClientError } from "./errors";
+import { ApiError, ClientError } from "./errors";
 import { api } from "./index";
 import { recordSessionEvent } from "./timeline";
 import type { SessionInfo, User } from "./types";
@@ -19,6 +19,13 @@ export type { PasskeyView };
 export class PasskeyCancelledError extends ClientError {
   constructor() {
     super("passkey_cancelled", "The passkey prompt was closed.");
+  }
+}
+
+/** The server refused the passkey (unknown, removed, or a failed check): not "e-mail and password". */
+export class PasskeyRejectedError extends ClientError {
+  constructor() {
+    super("passkey_rejected", "The passkey was not accepted.");
   }
 }
 
@@ -70,7 +77,9 @@ type SignedIn = { user: User; session: SessionInfo };
 export async function signInWithPasskey(options: { autofill?: boolean } = {}): Promise<SignedIn> {
   const optionsJSON = await api.post<PublicKeyCredentialRequestOptionsJSON>("/api/auth/passkey/options", undefined, { auth: "public" });
   const response = await ceremony(() => startAuthentication({ optionsJSON, useBrowserAutofill: options.autofill }));
-  const result = await api.post<SignedIn>("/api/auth/passkey/login", { response }, { auth: "public" });
+  const result = await api.post<SignedIn>("/api/auth/passkey/login", { response }, { auth: "public" }).catch((error: unknown) => {
+    throw error instanceof ApiError && error.code === "invalid_credentials" ? new PasskeyRejectedError() : error;
+  });
   recordSessionEvent({ kind: "signed-in", at: new Date().toISOString(), session: result.session });
   return result;
 }

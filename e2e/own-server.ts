@@ -1,0 +1,58 @@
+// A server of a spec's own, for what the shared e2e server's configuration
+// rules out (rate limits on; a normal access-token life): the same production
+// build and start script, on a free port and a throwaway SQLite file.
+import { spawn, type ChildProcess } from "node:child_process";
+import { rmSync } from "node:fs";
+import net from "node:net";
+import path from "node:path";
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startOwnServer(env: Record<string, string>): Promise<{ base: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const file = path.resolve(".tmp", `e2e-own-${process.pid}-${Date.now()}.db`);
+  let output = "";
+  const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs", "--no-build"], {
+    env: {
+      ...process.env,
+      PORT: String(port),
+      DATABASE_URL: `file:${file}`,
+      AUTH_SECRET: "e2e-own-secret-0123456789abcdef-0123456789abcdef",
+      AUTH_BCRYPT_COST: "4",
+      LOG_LEVEL: "warn",
+      NEXT_TELEMETRY_DISABLED: "1",
+      WEB_CONCURRENCY: "1",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stdout?.on("data", (d) => (output += d));
+  child.stderr?.on("data", (d) => (output += d));
+  const base = `http://localhost:${port}`;
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
+    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) break;
+    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  return {
+    base,
+    stop: async () => {
+      if (child.exitCode === null) {
+        child.kill("SIGTERM");
+        await new Promise((r) => child.once("exit", r));
+      }
+      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+    },
+  };
+}

@@ -1,0 +1,101 @@
+import { countRequests, expect, signIn, test, type SeededUser } from "./fixtures";
+import { PAST_EXPIRY_MS } from "./timing";
+import { addVirtualAuthenticator, LOCALHOST_BASE } from "./webauthn";
+import type { Page } from "@playwright/test";
+
+test.use({ baseURL: LOCALHOST_BASE });
+
+async function addPasskeyThroughPage(page: Page, confirmWithPassword?: string) {
+  const section = page.getByRole("region", { name: "Passkeys" });
+  await section.getByRole("button", { name: "Add a passkey" }).click();
+  if (confirmWithPassword) {
+    // Not fresh: the same dialog asks first (no passkey yet, so the password), then the addition goes on.
+    const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+    await expect(dialog.getByRole("button", { name: "Use a passkey" })).toHaveCount(0);
+    await dialog.getByLabel("Password").fill(confirmWithPassword);
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    await expect(dialog).toBeHidden();
+  }
+  await expect(section.getByRole("status")).toContainText("Passkey added");
+  return section;
+}
+
+/** A seeded user signed in on localhost, on /account, with one passkey added through the page. */
+async function withPasskey(page: Page, user: SeededUser) {
+  const authenticator = await addVirtualAuthenticator(page);
+  await signIn(page, user);
+  await page.goto("/account");
+  // The shared server's access tokens live 4 s: wait them out, so adding always asks first.
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  const section = await addPasskeyThroughPage(page, user.password);
+  return { authenticator, section };
+}
+
+test("rename, then remove a passkey: not fresh any more, so the dialog confirms with the passkey and the removal goes on", async ({ page, user }) => {
+  const { section } = await withPasskey(page, user);
+  const row = section.getByRole("listitem").first();
+  await row.getByRole("button", { name: "Rename" }).click();
+  await expect(row.getByLabel("Passkey name")).toBeFocused();
+  await row.getByLabel("Passkey name").fill("Work laptop");
+  await row.getByLabel("Passkey name").press("Enter");
+  await expect(section.getByRole("listitem", { name: "Work laptop" })).toBeVisible();
+  await expect(section.getByRole("listitem", { name: "Work laptop" }).getByRole("button", { name: "Rename" })).toBeFocused();
+
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  const requests = countRequests(page);
+  await section.getByRole("listitem", { name: "Work laptop" }).getByRole("button", { name: "Remove" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await dialog.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(section.getByRole("status")).toContainText("Removed “Work laptop”");
+  await expect(section.getByRole("listitem")).toHaveCount(0);
+  await expect(section).toContainText("No passkeys yet.");
+  expect(requests.seen.filter((r) => r.startsWith("DELETE /api/account/passkeys/"))).toHaveLength(2); // refused, then replayed
+  expect(requests.count("POST /api/auth/fresh-login")).toBe(1);
+});
+
+test("a closed passkey prompt keeps the dialog open with a calm message; the password still works; Escape cancels", async ({ page, user }) => {
+  const { authenticator } = await withPasskey(page, user);
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  await authenticator.setUserVerified(false); // the prompt fails as if closed
+  await page.getByLabel("New email").fill(`e2e-moved-${Date.now()}@example.com`);
+  await page.getByRole("button", { name: "Change email" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await dialog.getByRole("button", { name: "Use a passkey" }).click();
+  await expect(dialog.getByRole("status")).toContainText("passkey prompt was closed");
+  await expect(dialog.getByRole("alert")).toHaveCount(0);
+  await expect(dialog).toBeVisible();
+
+  // Show/hide the password, then Escape: the request is cancelled, calmly, focus back.
+  await dialog.getByLabel("Password").fill("typed, then shown");
+  const toggle = dialog.getByRole("button", { name: "Show" });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute("aria-pressed", "true");
+  await expect(dialog.getByLabel("Password")).toHaveAttribute("type", "text");
+  await toggle.click();
+  await expect(dialog.getByLabel("Password")).toHaveAttribute("type", "password");
+  await page.keyboard.press("Escape");
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole("button", { name: "Change email" })).toBeFocused();
+});
+
+test("the dialog at 390 px: everything inside the viewport, nothing scrolls sideways", async ({ page, user }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await withPasskey(page, user);
+  await page.waitForTimeout(PAST_EXPIRY_MS);
+  await page.getByRole("button", { name: "Delete account" }).click();
+  await page.getByRole("button", { name: "Delete permanently" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await expect(dialog.getByRole("button", { name: "Use a passkey" })).toBeFocused();
+  for (const control of [dialog.getByRole("button", { name: "Use a passkey" }), dialog.getByLabel("Password"), dialog.getByRole("button", { name: "Confirm" }), dialog.getByRole("button", { name: "Cancel" })]) {
+    const box = (await control.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(390);
+    expect(box.height, "a finger-sized target").toBeGreaterThanOrEqual(32);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.screenshot({ path: "test-results/passkeys-dialog-390.png" });
+  await page.goto("/account");
+  await page.getByRole("region", { name: "Passkeys" }).scrollIntoViewIfNeeded();
+  await page.screenshot({ path: "test-results/passkeys-account-390.png", fullPage: true });
+});
