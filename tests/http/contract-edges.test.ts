@@ -39,6 +39,12 @@ describe("OPTIONS", () => {
     ["/api/sessions", "GET, HEAD, DELETE, OPTIONS"],
     ["/api/sessions/some-id", "DELETE, OPTIONS"],
     ["/api/health", "GET, HEAD, OPTIONS"],
+    ["/api/auth/fresh-login/options", "POST, OPTIONS"],
+    ["/api/auth/passkey/options", "POST, OPTIONS"],
+    ["/api/auth/passkey/login", "POST, OPTIONS"],
+    ["/api/account/passkeys", "GET, HEAD, POST, OPTIONS"],
+    ["/api/account/passkeys/options", "POST, OPTIONS"],
+    ["/api/account/passkeys/some-id", "PATCH, DELETE, OPTIONS"],
   ];
 
   test("is 204 no-store with Allow naming only what the route implements; its 405s say the same", async () => {
