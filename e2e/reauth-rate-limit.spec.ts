@@ -23,10 +23,13 @@ test("rate limited in the dialog: Confirm disabled with a live countdown from Re
   const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
   const field = dialog.getByLabel("Password");
   const confirm = dialog.getByRole("button", { name: "Confirm" });
+  // The server says how many failures are left: the dialog warns before the last ones.
+  const warnings = ["Two more attempts", "One more attempt", "paused"];
   for (let i = 0; i < 3; i++) {
     await field.fill(`wrong password ${i}`);
     await field.press("Enter");
     await expect(dialog.getByRole("alert")).toContainText("password is not right");
+    await expect(dialog.getByRole("alert")).toContainText(warnings[i]);
   }
   await field.fill(password);
   await field.press("Enter");

@@ -2,7 +2,7 @@ import "server-only";
 import { AuthError } from "./errors";
 import { knownAddressKey, rememberAddress } from "./known-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
-import { beginAttempt } from "./rate-limit";
+import { beginAttempt, remainingHeaders } from "./rate-limit";
 import { findPasswordHash, findUserByEmail, type PublicUser } from "./users";
 
 /**
@@ -39,8 +39,7 @@ export async function checkUserPassword(user: { id: string; email: string }, ses
   const row = await findPasswordHash(user.id);
   if (!row) throw new AuthError("token_revoked");
   if (!(await verifyPassword(password, row.passwordHash))) {
-    await attempt.failed();
-    throw new AuthError("invalid_credentials");
+    throw new AuthError("invalid_credentials", remainingHeaders(await attempt.failed()));
   }
   await attempt.succeeded();
 }

@@ -108,8 +108,12 @@ async function giveBack(...list: (Slot | undefined)[]): Promise<void> {
 export interface Attempt {
   /** The password was right: the reserved failure is given back (successes never count). */
   succeeded(): Promise<void>;
-  /** The password was wrong: the failure stays counted, and a full account window grows the back-off. */
-  failed(): Promise<void>;
+  /**
+   * The password was wrong: the failure stays counted, and a full account
+   * window grows the back-off. Resolves to the failures the account (or
+   * trusted) key may still take before it is blocked; null without one.
+   */
+  failed(): Promise<number | null>;
 }
 
 /**
@@ -138,6 +142,7 @@ export async function beginAttempt(keys: AttemptKeys): Promise<Attempt> {
     failed: async () => {
       const counted = alsoCounted ? (await alsoCounted.limiter.penalty(alsoCounted.key)).consumedPoints : 0;
       await Promise.all([strikeIfFull(account, onAccount.consumed), strikeIfFull(alsoCounted, counted)]);
+      return account ? Math.max(0, getLimiters().accountPoints - onAccount.consumed) : null;
     },
   };
 }
@@ -155,4 +160,14 @@ async function strikeIfFull(slot: Slot | undefined, consumed: number): Promise<v
 export async function recordFailedAttempt(keys: AttemptKeys): Promise<void> {
   const { account, address } = slots(keys);
   await Promise.all([account?.limiter.penalty(account.key), address?.limiter.penalty(address.key)]);
+}
+
+/**
+ * Tells a signed-in client how many failures its own budget has left
+ * (`RateLimit-Remaining`, from the IETF rate-limit header drafts), so the
+ * dialog can warn before the last attempts. Only for trusted budgets (a live
+ * session): to an anonymous guesser it would be a free counter.
+ */
+export function remainingHeaders(left: number | null): { headers?: HeadersInit } {
+  return left === null ? {} : { headers: { "RateLimit-Remaining": String(left) } };
 }

@@ -29,6 +29,8 @@ export class ApiError extends ClientError {
     readonly level?: FreshLevel,
     /** fresh_token_required: the proofs this account can give ("password", "passkey", "totp"). */
     readonly methods?: string[],
+    /** invalid_credentials in a signed-in check: failures left before a pause (`RateLimit-Remaining`). */
+    readonly attemptsLeft?: number,
   ) {
     super(code, description);
   }
@@ -89,5 +91,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   const retryAfter = Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : undefined;
   const level = body.level === "any" || body.level === "multi_factor" ? body.level : undefined;
   const methods = Array.isArray(body.methods) ? body.methods.filter((m): m is string => typeof m === "string") : undefined;
-  return new ApiError(code, response.status, description, fields, maxAge, retryAfter, level, methods);
+  const remainingHeader = response.headers.get("ratelimit-remaining");
+  const attemptsLeft = remainingHeader !== null && /^\d+$/.test(remainingHeader) ? Number(remainingHeader) : undefined;
+  return new ApiError(code, response.status, description, fields, maxAge, retryAfter, level, methods, attemptsLeft);
 }

@@ -20,6 +20,13 @@ interface Props {
 
 type Pending = "password" | "passkey" | null;
 
+/** A warning before the budget runs out, when the server says how much is left. */
+function lastAttempts(left: number | undefined): string {
+  if (left === undefined || left > 2) return "";
+  if (left === 0) return " Confirming is now paused for a while.";
+  return ` ${left === 1 ? "One more attempt" : "Two more attempts"} before confirming pauses for a while.`;
+}
+
 /**
  * The proofs of "Confirm it's you": a passkey when the account has one (first,
  * as the faster way: one touch, nothing to type), else or also the password.
@@ -66,7 +73,8 @@ export function ReauthForm({ refusal, firstControl, onConfirmed, onSessionEnded,
     const wrong = caught instanceof ApiError && caught.code === "invalid_credentials";
     if (!wrong) return setError(describeError(caught));
     // Only one proof was asked for here: say which, not "email and password".
-    setError(proof === "password" ? "That password is not right. Try again." : "That passkey could not be used. Try again, or use your password.");
+    const what = proof === "password" ? "That password is not right. Try again." : "That passkey could not be used. Try again, or use your password.";
+    setError(what + lastAttempts(caught.attemptsLeft));
     if (proof === "password") password.current?.select();
   }
 

@@ -32,9 +32,11 @@ describe("passkey sign-in and the address limit", () => {
     for (let i = 0; i < 3; i++) {
       const { login } = await passkeySignIn(server.url, authenticator, misdirected as never, clientAt(address));
       assert.equal(login.status, 401, `attempt ${i + 1}`);
+      assert.equal(login.headers.get("ratelimit-remaining"), null, "no counter for anonymous sign-ins");
     }
     const { login } = await passkeySignIn(server.url, authenticator, undefined, clientAt(address));
     assert.equal(login.status, 429);
+    assert.equal(login.headers.get("ratelimit-remaining"), null, "an anonymous guesser is told nothing");
     assert.equal(login.data.error, "rate_limited");
     const retryAfter = Number(login.headers.get("retry-after"));
     assert.ok(retryAfter > 0 && retryAfter <= 60, `Retry-After ${retryAfter}`);
@@ -67,9 +69,16 @@ describe("fresh-login with a passkey and the session's budget", () => {
     const owner = await registered(server.url);
     const { authenticator } = await enroll(owner.client, owner.user.id);
     const client = owner.client;
-    assert.equal((await passkeyConfirm(client, authenticator, misdirected as never)).confirmed.status, 401);
-    assert.equal((await client.post("/api/auth/fresh-login", { password: "not my password" })).status, 401);
-    assert.equal((await passkeyConfirm(client, authenticator, misdirected as never)).confirmed.status, 401);
+    // Each refusal says how many failures the session's budget has left, so the dialog can warn.
+    const first = (await passkeyConfirm(client, authenticator, misdirected as never)).confirmed;
+    assert.equal(first.status, 401);
+    assert.equal(first.headers.get("ratelimit-remaining"), "2");
+    const second = await client.post("/api/auth/fresh-login", { password: "not my password" });
+    assert.equal(second.status, 401);
+    assert.equal(second.headers.get("ratelimit-remaining"), "1");
+    const third = (await passkeyConfirm(client, authenticator, misdirected as never)).confirmed;
+    assert.equal(third.status, 401);
+    assert.equal(third.headers.get("ratelimit-remaining"), "0");
     const { confirmed } = await passkeyConfirm(client, authenticator);
     assert.equal(confirmed.status, 429);
     assert.ok(Number(confirmed.headers.get("retry-after")) > 0);

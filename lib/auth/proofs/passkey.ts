@@ -7,7 +7,7 @@ import {
 } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { AuthError } from "../errors";
-import { beginAttempt, type AttemptKeys } from "../rate-limit";
+import { beginAttempt, remainingHeaders, type AttemptKeys } from "../rate-limit";
 import type { PublicUser } from "../users";
 import { credentialDescriptors, findCredential, recordUse } from "./passkey-store";
 import { proofOf, type Proof } from "./proof";
@@ -65,8 +65,10 @@ export async function verifyPasskeyAssertion(
     await attempt.succeeded();
     return verified;
   } catch (error) {
-    if (error instanceof AuthError && error.code === "invalid_credentials") await attempt.failed();
-    throw error;
+    if (!(error instanceof AuthError && error.code === "invalid_credentials")) throw error;
+    const left = await attempt.failed();
+    // A confirmation spends the session's own budget: it may know what is left.
+    throw new AuthError("invalid_credentials", attemptKeys.trusted ? remainingHeaders(left) : {});
   }
 }
 
