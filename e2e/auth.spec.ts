@@ -20,7 +20,7 @@ test("sign in through the form, with a wrong password first", async ({ page, use
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill("not the password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
   await page.getByLabel("Password").fill(user.password);
   // Hold the answer back to see the pending state: the button says it is busy,
@@ -32,7 +32,7 @@ test("sign in through the form, with a wrong password first", async ({ page, use
     await route.continue();
   });
   const requests = countRequests(page);
-  const signInButton = page.getByRole("button", { name: "Sign in" });
+  const signInButton = page.getByRole("button", { name: "Sign in", exact: true });
   await signInButton.click();
   await expect(signInButton).toHaveAttribute("aria-busy", "true");
   await expect(signInButton).toHaveAttribute("aria-disabled", "true");
@@ -48,7 +48,7 @@ test("a signed-out visitor goes to /login?next=… and comes back after signing 
   await expect(page).toHaveURL("/login?next=%2Faccount");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/account");
   await expect(page.getByRole("heading", { name: "Account", level: 1 })).toBeVisible();
 });
@@ -57,7 +57,7 @@ test("next= never leaves the site", async ({ page, user }) => {
   await page.goto("/login?next=//evil.example/steal");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/");
 });
 

@@ -30,6 +30,7 @@ async function addPasskeyThroughPage(page: Page) {
 }
 
 test("the journey: register, add a passkey, sign out, sign in with it, delete the account confirming with it, no password typed after registering", async ({ page }) => {
+  test.slow(); // five steps of a real journey, each a full page load and a ceremony
   const authenticator = await addVirtualAuthenticator(page);
   const email = `e2e-passkey-${Date.now()}@example.com`;
   await page.goto(`${server.base}/register?next=%2Faccount`);
