@@ -1,7 +1,7 @@
 import { expectAccessible } from "./axe";
 import { expect, test } from "@playwright/test";
 import { startOwnServer } from "./own-server";
-import { addVirtualAuthenticator } from "./webauthn";
+import { addVirtualAuthenticator, withoutPasskeyAutofill } from "./webauthn";
 import type { Page } from "@playwright/test";
 
 // Its own server with the default 15-minute access token, so a sign-in stays
@@ -32,6 +32,7 @@ async function addPasskeyThroughPage(page: Page) {
 test("the journey: register, add a passkey, sign out, sign in with it, delete the account confirming with it, no password typed after registering", async ({ page }) => {
   test.slow(); // five steps of a real journey, each a full page load and a ceremony
   const authenticator = await addVirtualAuthenticator(page);
+  await withoutPasskeyAutofill(page); // the button path (autofill has its own test)
   const email = `e2e-passkey-${Date.now()}@example.com`;
   await page.goto(`${server.base}/register?next=%2Faccount`);
   await page.getByLabel("Name").fill("Katherine Johnson");

@@ -99,3 +99,12 @@ test("the dialog at 390 px: everything inside the viewport, nothing scrolls side
   await page.getByRole("region", { name: "Passkeys" }).scrollIntoViewIfNeeded();
   await page.screenshot({ path: "test-results/passkeys-account-390.png", fullPage: true });
 });
+
+test("the Email field's autofill offers the passkey: picking it signs in, no button pressed (conditional mediation)", async ({ page, user }) => {
+  await withPasskey(page, user);
+  await page.getByRole("button", { name: "Sign out" }).first().click();
+  // The virtual authenticator picks the passkey from the autofill request by itself.
+  await expect(page).toHaveURL("/", { timeout: 20_000 });
+  await expect(page.getByText(user.email).first()).toBeVisible();
+  expect((await (await page.request.get("/api/me")).json()).session.methods).toEqual(["passkey"]);
+});

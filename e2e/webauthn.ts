@@ -29,3 +29,17 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
 
 /** WebAuthn needs a domain as RP ID (an IP cannot be one): the same server, addressed as localhost. */
 export const LOCALHOST_BASE = `http://localhost:${process.env.E2E_PORT}`;
+
+/**
+ * Chromium's virtual authenticator answers a conditional (autofill) request by
+ * itself, as if the user had picked the passkey at once. A test of the button
+ * path emulates a browser without conditional mediation, so the quiet request
+ * never races the click.
+ */
+export async function withoutPasskeyAutofill(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    if (typeof PublicKeyCredential !== "undefined") {
+      Object.defineProperty(PublicKeyCredential, "isConditionalMediationAvailable", { value: async () => false, configurable: true });
+    }
+  });
+}

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "react";
 import { FormMessage } from "@/app/_components/form-message";
 import { useAction } from "@/app/_components/use-action";
-import { cancelPasskeyCeremony, PasskeyCancelledError, signInWithPasskey, supportsPasskeyAutofill, supportsPasskeys } from "@/lib/client/passkeys";
+import { cancelPasskeyCeremony, PasskeyCancelledError, PasskeyFailedError, signInWithPasskey, supportsPasskeyAutofill, supportsPasskeys } from "@/lib/client/passkeys";
 
 /**
  * "Sign in with a passkey": a discoverable credential, so no e-mail is typed.
@@ -37,8 +37,10 @@ export function PasskeySignIn({ next }: { next: string }) {
         await signInWithPasskey({ autofill: true });
         leave();
       } catch (caught) {
-        // Replaced by the button's own request, or the page is leaving: not news.
-        if (active && !(caught instanceof PasskeyCancelledError)) setAutofillError(caught);
+        // The quiet request is a convenience: replaced by the button's own
+        // request, the page leaving, or a browser that gave up on it is not
+        // news. Only the server's answer (a refused passkey, a rate limit) is.
+        if (active && !(caught instanceof PasskeyCancelledError || caught instanceof PasskeyFailedError)) setAutofillError(caught);
       }
     });
     return () => {
