@@ -89,7 +89,14 @@ function lingerOnClose(socket) {
   };
 }
 
+// With an https APP_URL the browser is told to use nothing else for a year:
+// no first plain-http request for a network attacker to answer (or to plant
+// plain cookies through). Subdomains of the app's host are included; the
+// parent domain and its other children are not touched.
+const HSTS = "max-age=31536000; includeSubDomains";
+
 export async function serve({ port, hostname = "0.0.0.0", dev = false, log = console.log }) {
+  const hsts = process.env.APP_URL?.startsWith("https:") ?? false;
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -99,6 +106,7 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     // served, and its connection closed after it.
     if (closing) res.setHeader("Connection", "close");
     closeIfBodyUnread(req, res);
+    if (hsts) res.setHeader("Strict-Transport-Security", HSTS);
     // Node lower-cases header names, and Next builds each request from req.headers.
     for (const name of Object.keys(req.headers)) if (isInternal(name)) delete req.headers[name];
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";
