@@ -116,7 +116,7 @@ describe("cookie tossing over https (behind a TLS proxy)", () => {
   test("a sibling's <img src=/api/auth/resume> (no-cors, same-site) does not rotate; a top-level navigation does", async () => {
     const victim = await signUp("https");
     const cookie = header([[HTTPS.refresh, victim.jar[HTTPS.refresh]], [HTTPS.access, victim.jar[HTTPS.access]], [HTTPS.csrf, victim.jar[HTTPS.csrf]]]);
-    for (const fetchMetadata of [
+    for (const fetchMetadata of <Record<string, string>[]>[
       { "sec-fetch-mode": "no-cors", "sec-fetch-site": "same-site", "sec-fetch-dest": "image" },
       { "sec-fetch-mode": "navigate", "sec-fetch-site": "same-site", "sec-fetch-dest": "document" },
       { "sec-fetch-mode": "cors", "sec-fetch-site": "same-origin", "sec-fetch-dest": "empty" },
