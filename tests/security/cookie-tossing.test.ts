@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { parseSetCookie } from "cookie";
-import { freePort, PASSWORD, sleep, startServer, uniqueEmail, type TestServer } from "../http/harness";
+import { freePort, PASSWORD, rawRequest, sleep, startServer, uniqueEmail, type TestServer } from "../http/harness";
 import { httpsRequest, startTlsProxy, type TlsProxy, type TlsResponse } from "../http/tls-proxy";
 import { decode } from "./helpers";
 
@@ -39,16 +39,16 @@ const jarOf = (res: { setCookies: string[] }): Jar =>
   Object.fromEntries(res.setCookies.map((line) => parseSetCookie(line)).filter((c) => c.value).map((c) => [c.name, c.value!]));
 const header = (pairs: [string, string][]) => pairs.map(([name, value]) => `${name}=${value}`).join("; ");
 
-/** Plain http straight to the server, with a raw Cookie header. */
+/**
+ * Plain http straight to the server, with a raw Cookie header and exactly
+ * these headers (node:http: fetch would add its own Sec-Fetch-Mode: cors).
+ */
 async function plain(method: string, pathname: string, init: { headers?: Record<string, string>; json?: unknown } = {}): Promise<TlsResponse> {
   const body = init.json === undefined ? undefined : JSON.stringify(init.json);
-  const res = await fetch(server.url + pathname, {
-    method,
-    redirect: "manual",
-    headers: { ...(body ? { "content-type": "application/json" } : {}), ...init.headers },
-    body,
-  });
-  return { status: res.status, headers: Object.fromEntries(res.headers), setCookies: res.headers.getSetCookie(), body: await res.text() };
+  const headers = { ...(body ? { "content-type": "application/json" } : {}), ...init.headers };
+  const res = await rawRequest(server.url, method, pathname, { headers, body });
+  const setCookie = res.headers["set-cookie"] ?? [];
+  return { status: res.status, headers: res.headers, setCookies: setCookie, body: res.body };
 }
 
 async function signUp(scheme: "https" | "http"): Promise<{ jar: Jar; names: Names; sid: string; email: string }> {
