@@ -33,16 +33,16 @@ test("signed out: /login, /register, /unavailable, a 404 and the hand-offs run u
   expect(violations).toEqual([]);
 });
 
-test("signed in: /, /account and the re-login flow run under the policy with no violation", async ({ page, user }) => {
+test("signed in: /, /account, a save and a client-side navigation run under the policy with no violation", async ({ page, user }) => {
   const violations = watchViolations(page);
   await signIn(page, user);
   await page.goto("/");
   await expect(page.getByTestId("fresh-badge")).toHaveText("Fresh");
   await page.goto("/account");
   await page.getByLabel("Name", { exact: true }).fill("Ada Under Policy");
-  const saved = page.waitForResponse((r) => r.url().endsWith("/api/me") && r.request().method() === "PATCH");
   await page.getByRole("button", { name: "Save" }).click();
-  expect((await saved).status()).toBe(200);
+  // (The access token may expire meanwhile: the wrapper's refresh and retry run under the policy too.)
+  await expect(page.getByText("Name saved.")).toBeVisible();
   // A client-side navigation (RSC fetch) under the policy too.
   await page.getByRole("link", { name: "Home" }).click();
   await expect(page).toHaveURL("/");
