@@ -16,10 +16,11 @@ export type Binding = "match" | "mismatch" | "absent";
  * (Over plain http no cookie is host-only; see docs/security.md.)
  */
 export async function hostCookiesBinding(cookies: AuthCookies, sessionId: string): Promise<Binding> {
+  // The CSRF cookie first: one HMAC, where the access token costs a signature check.
+  if (cookies.csrf && (await csrfValueMatches(cookies.csrf, sessionId))) return "match";
   if (cookies.access) {
     const claims = await verifyToken(cookies.access, "access", { allowExpired: true }).catch(() => null);
     if (claims?.sid === sessionId) return "match";
   }
-  if (cookies.csrf && (await csrfValueMatches(cookies.csrf, sessionId))) return "match";
   return cookies.access || cookies.csrf ? "mismatch" : "absent";
 }
