@@ -186,7 +186,13 @@ export class Client {
     }
     const out = new Headers();
     for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) for (const v of ([] as string[]).concat(value)) out.append(name, v);
-    return { status: res.status, headers: out, data: res.body as any, setCookies };
+    let data: any = res.body;
+    try {
+      data = res.body ? JSON.parse(res.body) : null;
+    } catch {
+      // HTML (the hand-off page) or empty: kept as text.
+    }
+    return { status: res.status, headers: out, data, setCookies };
   }
 
   get(p: string, init?: Parameters<Client["request"]>[2]) {
