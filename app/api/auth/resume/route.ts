@@ -24,7 +24,8 @@ const seeOther = (location: string) => new Response(null, { status: 303, headers
  * and only a refresh token of the session the host-only cookies name. Any
  * other request gets the small page that refreshes with POST and the CSRF
  * header; a refused binding or duplicate cookies go to the sign-in form
- * without clearing anything (docs/decisions/620).
+ * (`status=session-ended`, so it shows the form) without clearing anything
+ * (docs/decisions/620).
  */
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: route(async (request) => {
@@ -47,7 +48,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       return new Response(null, { status: 303, headers });
     } catch (error) {
       if (!(error instanceof AuthError) || error.status !== 401) throw error;
-      return signedOutResponse(secure, seeOther(loginAfterEndedSession(next)));
+      // The cookies are cleared on the way, so /login has nothing to hand back:
+      // the plain sign-in URL, as for any signed-out visitor.
+      return signedOutResponse(secure, seeOther(`/login?next=${encodeURIComponent(next)}`));
     }
   }),
 });
