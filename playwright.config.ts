@@ -57,6 +57,8 @@ export default defineConfig({
       AUTH_BCRYPT_COST: "4",
       AUTH_RATE_LIMIT_ACCOUNT: "off",
       AUTH_RATE_LIMIT_ADDRESS: "off",
+      AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: "off",
+      AUTH_RATE_LIMIT_SUCCESS_ADDRESS: "off",
       WEB_CONCURRENCY: "1",
       LOG_LEVEL: "warn",
       NEXT_TELEMETRY_DISABLED: "1",

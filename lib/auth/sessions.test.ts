@@ -36,7 +36,7 @@ let userCount = 0;
 /** A new user with a new sign-in, and the verified claims of its refresh token. */
 async function signIn() {
   const user = await users.createUser({ email: `user${++userCount}@example.com`, password: "correct horse battery", name: "Test" });
-  const issued = await sessions.createSession(user.id, "unit-test");
+  const issued = await sessions.createSession(user.id, "unit-test", user.credentialVersion);
   assert.ok(issued.refresh, "createSession returns a refresh token");
   const claims = await tokens.verifyToken(issued.refresh, "refresh");
   return { user, issued, claims };
@@ -170,8 +170,8 @@ describe("rotateRefreshToken", () => {
 describe("revocation", () => {
   test("revokeOtherSessions keeps only the given session", async () => {
     const { user, claims } = await signIn();
-    const second = await sessions.createSession(user.id, "other device");
-    const third = await sessions.createSession(user.id, "third device");
+    const second = await sessions.createSession(user.id, "other device", 0);
+    const third = await sessions.createSession(user.id, "third device", 0);
     assert.equal(await sessions.revokeOtherSessions(user.id, claims.sid, "password_changed"), 2);
     assert.equal((await row(claims.sid))?.revokedAt, null);
     assert.ok((await row(second.view.id))?.revokedAt);

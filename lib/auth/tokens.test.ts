@@ -41,6 +41,7 @@ const accessInput = (overrides: Partial<Parameters<typeof tokens.signAccessToken
   fresh: true,
   authTime: new Date(),
   expiresAt: inMinutes(15),
+  credentialVersion: 0,
   ...overrides,
 });
 const refreshInput = { userId: "user-1", sessionId: "session-1", jti: "refresh-jti-1", expiresAt: inMinutes(60) };

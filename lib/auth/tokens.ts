@@ -43,7 +43,9 @@ const base = {
   iss: z.literal(ISSUER),
   aud: z.literal(AUDIENCE),
 };
-const accessClaims = z.object({ ...base, type: z.literal("access"), fresh: z.boolean(), auth_time: z.number().int() });
+// `cv`: the credential version the token was issued under (decision 602). A
+// token from before the claim existed counts as version 0, the column's default.
+const accessClaims = z.object({ ...base, type: z.literal("access"), fresh: z.boolean(), auth_time: z.number().int(), cv: z.number().int().min(0).default(0) });
 const refreshClaims = z.object({ ...base, type: z.literal("refresh") });
 
 export type AccessClaims = z.infer<typeof accessClaims>;
@@ -69,10 +71,11 @@ export function signAccessToken(input: {
   fresh: boolean;
   authTime: Date;
   expiresAt: Date;
+  credentialVersion: number;
 }): Promise<string> {
   return sign(
     "access",
-    { sub: input.userId, sid: input.sessionId, jti: randomUUID(), fresh: input.fresh, auth_time: seconds(input.authTime) },
+    { sub: input.userId, sid: input.sessionId, jti: randomUUID(), fresh: input.fresh, auth_time: seconds(input.authTime), cv: input.credentialVersion },
     input.expiresAt,
   );
 }

@@ -16,8 +16,8 @@ const body = z.strictObject({ email: emailSchema, password: z.string().min(1).ma
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
-    const user = await checkCredentials(email, password, clientAddress(request));
-    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "");
+    const { user, credentialVersion } = await checkCredentials(email, password, clientAddress(request));
+    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "", credentialVersion);
     return sessionResponse(issued, isSecureRequest(request), { user });
   }),
 });
