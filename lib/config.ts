@@ -63,7 +63,7 @@ const schema = z.object({
   AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: rateLimit("30/15m"),
   AUTH_RATE_LIMIT_SUCCESS_ADDRESS: rateLimit("300/15m"),
   // A password check that cannot start on a bcrypt thread within this is shed (503).
-  AUTH_BCRYPT_QUEUE_DEADLINE: duration("2s"),
+  AUTH_BCRYPT_QUEUE_DEADLINE: duration("5s"),
   AUTH_TRUST_PROXY: z
     .string()
     .default("0")
