@@ -33,6 +33,18 @@ function flood(url: string, email: string, count: number, addresses: string[]) {
   return Promise.all(Array.from({ length: count }, (_, i) => timedLogin(url, email, addresses[i % addresses.length])));
 }
 
+/** On the 1 s deadline server a busy shared machine can shed even a lone sign-up: try again, as a client would. */
+async function registeredAnyway(url: string) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await registered(url);
+    } catch (error) {
+      if (attempt >= 10 || !String(error).includes("503")) throw error;
+      await sleep(500);
+    }
+  }
+}
+
 describe("the bcrypt queue sheds what it cannot start in time", () => {
   let server: TestServer;
   before(async () => {
@@ -41,7 +53,8 @@ describe("the bcrypt queue sheds what it cannot start in time", () => {
   after(() => server?.stop());
 
   test("a bystander's login during a flood of successful logins on one account answers within the bound", async () => {
-    const [flooder, bystander] = await Promise.all([registered(server.url), registered(server.url)]);
+    const flooder = await registeredAnyway(server.url);
+    const bystander = await registeredAnyway(server.url);
     const addresses = Array.from({ length: 8 }, newAddress);
     const flooding = flood(server.url, flooder.email, 120, addresses);
     await sleep(300);
@@ -57,7 +70,7 @@ describe("the bcrypt queue sheds what it cannot start in time", () => {
     assert.ok(statuses.every((s) => s === 200 || s === 503), statuses.join(","));
     assert.ok(statuses.includes(503), "the flood was shed, not queued");
     for (const r of results.filter((r) => r.res.status === 503)) assert.ok(Number(r.res.headers.get("retry-after")) >= 1, "Retry-After");
-    // Once the flood is over, logins are as fast as ever.
+    // Once the flood is over, logins work again.
     assert.equal((await timedLogin(server.url, bystander.email)).res.status, 200);
   });
 });
