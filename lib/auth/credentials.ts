@@ -43,7 +43,7 @@ export async function checkCredentials(email: string, password: string, address:
   }
   await attempt.succeeded();
   await rememberAddress(user.id, address);
-  return { user: { id: user.id, email: user.email, name: user.name }, credentialVersion: user.credentialVersion };
+  return { user: { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified }, credentialVersion: user.credentialVersion };
 }
 
 /**

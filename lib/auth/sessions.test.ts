@@ -36,7 +36,7 @@ let userCount = 0;
 /** A new user with a new sign-in, and the verified claims of its refresh token. */
 async function signIn() {
   const user = await users.createUser({ email: `user${++userCount}@example.com`, password: "correct horse battery", name: "Test" });
-  const issued = await sessions.createSession(user.id, "unit-test", user.credentialVersion);
+  const issued = await sessions.createSession(user.id, "unit-test", undefined, user.credentialVersion);
   assert.ok(issued.refresh, "createSession returns a refresh token");
   const claims = await tokens.verifyToken(issued.refresh, "refresh");
   return { user, issued, claims };
@@ -170,8 +170,8 @@ describe("rotateRefreshToken", () => {
 describe("revocation", () => {
   test("revokeOtherSessions keeps only the given session", async () => {
     const { user, claims } = await signIn();
-    const second = await sessions.createSession(user.id, "other device", 0);
-    const third = await sessions.createSession(user.id, "third device", 0);
+    const second = await sessions.createSession(user.id, "other device");
+    const third = await sessions.createSession(user.id, "third device");
     assert.equal(await sessions.revokeOtherSessions(user.id, claims.sid, "password_changed"), 2);
     assert.equal((await row(claims.sid))?.revokedAt, null);
     assert.ok((await row(second.view.id))?.revokedAt);
@@ -236,7 +236,7 @@ describe("credential version (issue 10 items 2 and 4)", () => {
 
   test("a password change re-stamps this session with a new refresh token; a session created under the old version is refused", async () => {
     const { user, issued, claims } = await signIn();
-    const racing = await sessions.createSession(user.id, "login that checked the old password", 0);
+    const racing = await sessions.createSession(user.id, "login that checked the old password", undefined, 0);
     const renewed = await sessions.renewAfterPasswordChange({ userId: user.id, sessionId: claims.sid, passwordHash: "x", checkedVersion: 0 });
     assert.ok(renewed.refresh);
     const renewedClaims = await tokens.verifyToken(renewed.refresh!, "refresh");
@@ -261,6 +261,6 @@ describe("credential version (issue 10 items 2 and 4)", () => {
   test("a session for a user deleted meanwhile is invalid_credentials", async () => {
     const { user } = await signIn();
     await users.deleteUser(user.id);
-    await assert.rejects(sessions.createSession(user.id, "too late", 0), { code: "invalid_credentials" });
+    await assert.rejects(sessions.createSession(user.id, "too late"), { code: "invalid_credentials" });
   });
 });

@@ -1,3 +1,5 @@
+import type { ActionResult } from "../shared/action-result";
+import { ERROR_STATUS } from "../shared/error-codes";
 import { ApiError, ClientError, errorFromResponse, isSessionGone, NetworkError } from "./errors";
 import { createRefresher, localExpiry, type TokenClock } from "./refresh";
 import type { SessionEvent, SessionInfo } from "./types";
@@ -35,8 +37,15 @@ interface SendOptions extends RequestOptions {
   exclusive?: boolean;
 }
 
-/** Opens the "Confirm your password" dialog; resolves after a successful fresh-login. */
-export type ReauthHandler = () => Promise<void>;
+/**
+ * Opens the "Confirm it's you" dialog; resolves after a successful
+ * fresh-login. It is given the refusal, whose `level` and `methods` say which
+ * proofs to offer.
+ */
+export type ReauthHandler = (refusal: ApiError) => Promise<void>;
+
+/** What the dialog proves presence with: the body of POST /api/auth/fresh-login. */
+export type FreshLoginProof = { password: string } | { passkey: unknown } | { code: string } | { password: string; code: string };
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // Answers that set new token cookies (which scripts cannot see): the shared
@@ -48,7 +57,7 @@ const writesTokens = (path: string) => path.startsWith("/api/auth/") || path ===
 /**
  * The fetch wrapper every page uses, and SWR's fetcher. Adds the CSRF header,
  * renews an expired access token once (shared by every request, in every tab),
- * and parks requests that need a fresh token behind one password dialog, then
+ * and parks requests that need a fresh token behind one "Confirm it's you" dialog, then
  * replays them with their original method and body.
  */
 export function createApiClient(env: ClientEnv) {
@@ -78,8 +87,8 @@ export function createApiClient(env: ClientEnv) {
   });
 
   /** However many requests wait, the dialog opens once and they all share its outcome. */
-  function reauthenticate(handler: ReauthHandler): Promise<void> {
-    reauthInflight ??= handler().finally(() => {
+  function reauthenticate(handler: ReauthHandler, refusal: ApiError): Promise<void> {
+    reauthInflight ??= handler(refusal).finally(() => {
       reauthInflight = null;
     });
     return reauthInflight;
@@ -128,8 +137,42 @@ export function createApiClient(env: ClientEnv) {
       return send<T>(path, options, body, { ...tried, refresh: true });
     }
     if (error.code === "fresh_token_required" && options.reauth !== false && !tried.reauth && reauthHandler) {
-      await reauthenticate(reauthHandler);
+      await reauthenticate(reauthHandler, error);
       return send<T>(path, options, body, { ...tried, reauth: true });
+    }
+    if (isSessionGone(error)) goToLogin();
+    throw error;
+  }
+
+  /**
+   * A guarded Server Action, under the same policy as `send`: renew once on
+   * token_expired, confirm once on fresh_token_required, /login when the
+   * session is gone. The action's result is a value (never a throw) for auth
+   * outcomes, so the same typed ApiError comes out of both paths.
+   */
+  async function runAction<T>(call: () => Promise<ActionResult<T>>, tried = { refresh: false, reauth: false }): Promise<T> {
+    if (!tried.refresh && refresher.knownExpired()) {
+      await refresher.refreshAfter(env.clock.generation());
+      tried = { ...tried, refresh: true };
+    }
+    const sentGeneration = env.clock.generation();
+    let result: ActionResult<T>;
+    try {
+      result = await call();
+    } catch (cause) {
+      // Only transport failures throw: the action itself answers with values.
+      throw new NetworkError(cause);
+    }
+    if (result.ok) return result.data;
+    const { error: code, description, fields, maxAge, retryAfter, level, methods } = result;
+    const error = new ApiError(code, ERROR_STATUS[code], description, fields, maxAge, retryAfter, level, methods);
+    if (code === "token_expired" && !tried.refresh) {
+      await refresher.refreshAfter(sentGeneration);
+      return runAction(call, { ...tried, refresh: true });
+    }
+    if (code === "fresh_token_required" && !tried.reauth && reauthHandler) {
+      await reauthenticate(reauthHandler, error);
+      return runAction(call, { ...tried, reauth: true });
     }
     if (isSessionGone(error)) goToLogin();
     throw error;
@@ -147,6 +190,7 @@ export function createApiClient(env: ClientEnv) {
     put: <T>(path: string, json?: unknown) => request<T>(path, { method: "PUT", json }),
     patch: <T>(path: string, json?: unknown) => request<T>(path, { method: "PATCH", json }),
     delete: <T = void>(path: string) => request<T>(path, { method: "DELETE" }),
+    runAction: <T>(call: () => Promise<ActionResult<T>>) => runAction(call),
     /** The dialog registers itself here; returns the function that unregisters it. */
     setReauthHandler(handler: ReauthHandler): () => void {
       reauthHandler = handler;
@@ -159,8 +203,9 @@ export function createApiClient(env: ClientEnv) {
      * refresh answer landing after it would replace the fresh token with a
      * stale one) and never re-opens the dialog.
      */
-    async freshLogin(password: string): Promise<SessionInfo> {
-      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json: { password }, reauth: false, exclusive: true });
+    async freshLogin(proof: string | FreshLoginProof): Promise<SessionInfo> {
+      const json = typeof proof === "string" ? { password: proof } : proof;
+      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json, reauth: false, exclusive: true });
       env.notify({ kind: "re-verified", at: env.now().toISOString(), session });
       return session;
     },

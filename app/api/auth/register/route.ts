@@ -5,6 +5,7 @@ import { rememberAddress } from "@/lib/auth/known-address";
 import { passwordSchema } from "@/lib/auth/password";
 import { limitProbing } from "@/lib/auth/rate-limit";
 import { sessionResponse } from "@/lib/auth/respond";
+import { proofOf } from "@/lib/auth/proofs/proof";
 import { createSession } from "@/lib/auth/sessions";
 import { createUser, emailSchema, nameSchema } from "@/lib/auth/users";
 import { readJson } from "@/lib/http/json";
@@ -21,7 +22,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     const { credentialVersion, ...user } = await limitProbing({ address }, () =>
       createUser({ email: input.email, password: input.password, name: input.name ?? "" }),
     );
-    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "", credentialVersion);
+    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "", proofOf(["password"]), credentialVersion);
     // Signing up proves the password from here: this address is known to the account.
     await rememberAddress(user.id, address);
     return sessionResponse(issued, isSecureRequest(request), { user }, 201);
