@@ -59,6 +59,11 @@ export const TEST_ENV = {
   AUTH_BCRYPT_COST: "4",
   AUTH_RATE_LIMIT_ACCOUNT: "off",
   AUTH_RATE_LIMIT_ADDRESS: "off",
+  AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: "off",
+  AUTH_RATE_LIMIT_SUCCESS_ADDRESS: "off",
+  // The machine is shared: a burst in one test must not be shed because
+  // another worktree is busy. tests/security/bcrypt-flood.test.ts sets its own.
+  AUTH_BCRYPT_QUEUE_DEADLINE: "60s",
   LOG_LEVEL: "warn",
 };
 
