@@ -40,7 +40,7 @@ export const nameSchema = z
   .transform((name) => name.trim().normalize("NFC"));
 
 /** Prisma's unique-constraint error, whatever the provider. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 

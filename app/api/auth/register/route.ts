@@ -3,10 +3,13 @@ import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { rememberAddress } from "@/lib/auth/known-address";
 import { AuthError } from "@/lib/auth/errors";
+import { linkOrigin } from "@/lib/auth/links/origin";
+import { sendVerificationLink } from "@/lib/auth/links/verification";
 import { passwordSchema } from "@/lib/auth/password";
 import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
 import { sessionResponse } from "@/lib/auth/respond";
 import { createSession } from "@/lib/auth/sessions";
+import { rememberDevice } from "@/lib/auth/sign-in-notice";
 import { createUser, emailSchema, nameSchema } from "@/lib/auth/users";
 import { readJson } from "@/lib/http/json";
 import { methods, route } from "@/lib/http/route";
@@ -23,9 +26,13 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       if (error instanceof AuthError && error.code === "email_taken") await recordFailedAttempt({ address });
       throw error;
     });
-    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "");
-    // Signing up proves the password from here: this address is known to the account.
+    const userAgent = request.headers.get("user-agent") ?? "";
+    const issued = await createSession(user.id, userAgent);
+    // Signing up proves the password from here: this address is known to the
+    // account, and this browser from it is not "a new sign-in" next time.
     await rememberAddress(user.email, address);
+    rememberDevice(user.id, address, userAgent);
+    sendVerificationLink(user.id, linkOrigin(request));
     return sessionResponse(issued, isSecureRequest(request), { user }, 201);
   }),
 });

@@ -1,0 +1,71 @@
+import "server-only";
+import { getConfig } from "../../config";
+import { getDb, type Transaction } from "../../db";
+import { log } from "../../log";
+import { passwordResetDoneMail, passwordResetMail } from "../../mail/messages";
+import { queueMail } from "../../mail/send";
+import { hashPassword } from "../password";
+import { AuthError } from "../errors";
+import { createSession, type IssuedSession } from "../sessions";
+import { PUBLIC_USER_SELECT, type PublicUser } from "../users";
+import { takeMailBudget } from "./limits";
+import { assertSecondFactorForReset, type SecondFactorInput } from "./second-factor";
+import { findLiveLink, issueLinkToken, useLink } from "./tokens";
+
+/**
+ * POST /api/auth/password-reset, after the response has been decided.
+ *
+ * The route answers 202 `{}` before any of this runs (it is not awaited), so
+ * whether the address has an account, whether its mail budget is spent, and
+ * how long the mail server takes can show neither in the answer nor in its
+ * timing. Failures are logged here; the caller never hears of them.
+ */
+export function requestPasswordReset(email: string, origin: string): void {
+  void sendResetLink(email, origin).catch((error) => log.error({ err: error }, "password reset: could not prepare the link"));
+}
+
+async function sendResetLink(email: string, origin: string): Promise<void> {
+  const user = await getDb().user.findUnique({ where: { email }, select: { id: true, email: true, credentialVersion: true } });
+  if (!user || !(await takeMailBudget(user.id))) return;
+  const token = await getDb().$transaction((tx) => issueLinkToken(tx, { userId: user.id, kind: "password_reset", credentialVersion: user.credentialVersion }));
+  queueMail("password_reset", passwordResetMail({ to: user.email, origin, token, ttlSeconds: getConfig().AUTH_EMAIL_TOKEN_TTL }));
+}
+
+/**
+ * The one place a reset changes credentials, in one transaction (the security
+ * activity log adds its `password_reset` event here): the new hash; the
+ * credential version bumped, which voids every e-mail link issued before and
+ * (with the credential-version check on sessions) any session started under
+ * the old password; the address marked verified (the link came through it);
+ * and EVERY session revoked, this device's old one included, since the new
+ * session is created afterwards. The compare-and-set on the version makes a
+ * second reset or password change racing this one lose cleanly.
+ */
+async function replacePasswordAndEndSessions(tx: Transaction, user: { id: string; credentialVersion: number }, passwordHash: string): Promise<PublicUser> {
+  const { count } = await tx.user.updateMany({
+    where: { id: user.id, credentialVersion: user.credentialVersion },
+    data: { passwordHash, credentialVersion: { increment: 1 }, emailVerified: true },
+  });
+  if (count !== 1) throw new AuthError("invalid_link");
+  await tx.session.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "password_reset" } });
+  return tx.user.findUniqueOrThrow({ where: { id: user.id }, select: PUBLIC_USER_SELECT });
+}
+
+export interface ResetInput extends SecondFactorInput {
+  token: string;
+  newPassword: string;
+}
+
+/** POST /api/auth/password-reset/confirm: a new password and a new, fresh session here. */
+export async function confirmPasswordReset(input: ResetInput, context: { userAgent: string; origin: string }): Promise<{ user: PublicUser; issued: IssuedSession }> {
+  const link = await findLiveLink(input.token, ["password_reset"]);
+  await assertSecondFactorForReset(link.user, input);
+  const passwordHash = await hashPassword(input.newPassword);
+  const user = await getDb().$transaction(async (tx) => {
+    await useLink(tx, link);
+    return replacePasswordAndEndSessions(tx, link.user, passwordHash);
+  });
+  const issued = await createSession(user.id, context.userAgent);
+  queueMail("password_reset_done", passwordResetDoneMail({ to: user.email, origin: context.origin }));
+  return { user, issued };
+}
