@@ -79,8 +79,13 @@ export async function changeEmail(userId: string, email: string): Promise<Public
   }
 }
 
+/**
+ * A new password bumps the credential version: every e-mail link issued
+ * before it (reset, verification, e-mail change) is void from now on
+ * (lib/auth/links/tokens.ts).
+ */
 export async function setPassword(userId: string, password: string): Promise<void> {
-  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password), credentialVersion: { increment: 1 } } });
 }
 
 /** Sessions go with the user (ON DELETE CASCADE), so every token dies at once. */

@@ -15,6 +15,8 @@ export interface ReceivedMail {
   html: string;
   raw: string;
   receivedAt: number;
+  /** Arrival order, from 0: `seq >= sink.messages.length` taken before a request means "sent after it". */
+  seq: number;
 }
 
 export interface SmtpSink {
@@ -30,9 +32,9 @@ export interface SmtpSink {
   stop(): Promise<void>;
 }
 
-async function parse(raw: string, to: string[], from: string): Promise<ReceivedMail> {
+async function parse(raw: string, to: string[], from: string, seq: number): Promise<ReceivedMail> {
   const parsed = await simpleParser(raw);
-  return { to, from, subject: parsed.subject ?? "", text: parsed.text ?? "", html: typeof parsed.html === "string" ? parsed.html : "", raw, receivedAt: Date.now() };
+  return { to, from, subject: parsed.subject ?? "", text: parsed.text ?? "", html: typeof parsed.html === "string" ? parsed.html : "", raw, receivedAt: Date.now(), seq };
 }
 
 /**
@@ -43,6 +45,7 @@ export async function startSmtpSink(options: { port?: number; saveDir?: string }
   const messages: ReceivedMail[] = [];
   const waiters = new Set<() => void>();
   let failing = 0;
+  let arrived = 0;
   if (options.saveDir) mkdirSync(options.saveDir, { recursive: true });
   const server = new SMTPServer({
     authOptional: true,
@@ -59,9 +62,10 @@ export async function startSmtpSink(options: { port?: number; saveDir?: string }
         }
         const to = session.envelope.rcptTo.map((r) => r.address.toLowerCase());
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : "";
-        const mail = await parse(Buffer.concat(chunks).toString("utf8"), to, from);
+        const mail = await parse(Buffer.concat(chunks).toString("utf8"), to, from, arrived++);
         messages.push(mail);
-        if (options.saveDir) writeFileSync(path.join(options.saveDir, `${String(messages.length).padStart(6, "0")}.json`), JSON.stringify(mail));
+        messages.sort((a, b) => a.seq - b.seq); // parsing is async: keep arrival order
+        if (options.saveDir) writeFileSync(path.join(options.saveDir, `${String(mail.seq).padStart(6, "0")}.json`), JSON.stringify(mail));
         for (const wake of waiters) wake();
         callback();
       });
