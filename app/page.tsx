@@ -3,7 +3,6 @@ import { SiteHeader } from "./_components/site-header";
 import { SessionPanel } from "./_components/session-panel";
 import { SessionTimeline } from "./_components/session-timeline";
 import { VerifyBanner } from "./_components/verify-banner";
-import { emailStatus } from "@/lib/auth/links/email-change";
 import { requirePageSession } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Home" };
@@ -11,7 +10,6 @@ export const metadata: Metadata = { title: "Home" };
 export default async function HomePage() {
   // The page checks the session itself: there is no proxy.ts to trust (decision 301).
   const { user, session } = await requirePageSession("/");
-  const { emailVerified } = await emailStatus(user.id);
   return (
     <>
       <SiteHeader email={user.email} current="/" session={session} />
@@ -22,7 +20,7 @@ export default async function HomePage() {
             Signed in as <strong>{user.email}</strong>
           </p>
         </div>
-        {!emailVerified && <VerifyBanner email={user.email} />}
+        {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <SessionPanel initial={{ user, session }} />
           <SessionTimeline authTime={session.authTime} />

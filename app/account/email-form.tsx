@@ -11,7 +11,7 @@ const pendingText = (email: string) => `Check ${email} for a link to confirm the
 
 /**
  * PUT /api/account/email needs a FRESH token. When it is not fresh, the
- * wrapper opens the confirmation dialog over this form and replays the same
+ * wrapper opens "Confirm it's you" over this form and replays the same
  * request afterwards; the form is never unmounted, so the typed address stays.
  * The answer is 202: the address changes only when the new one confirms, so
  * the current address stays on screen with the pending one beside it.

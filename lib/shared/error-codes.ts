@@ -38,4 +38,11 @@ export interface ErrorBody {
   fields?: Record<string, string>;
   /** fresh_token_required: the route's freshness window in seconds. */
   maxAge?: number;
+  /** fresh_token_required: how strong the proof must be. */
+  level?: FreshLevel;
+  /** fresh_token_required: the proofs this account can give; second_factor_required: the codes the pending sign-in accepts. */
+  methods?: string[];
 }
+
+/** "any": one proof of presence; "multi_factor": a passkey, or password plus code. */
+export type FreshLevel = "any" | "multi_factor";

@@ -4,7 +4,7 @@ import { getDb } from "../../db";
 import { emailChangeConfirmMail, emailChangeNoticeMail } from "../../mail/messages";
 import { queueMail } from "../../mail/send";
 import { AuthError } from "../errors";
-import { isUniqueViolation, PUBLIC_USER_SELECT } from "../users";
+import { isUniqueViolation, PUBLIC_USER_SELECT, type PublicUser } from "../users";
 import { takeMailBudget } from "./limits";
 import { findLiveLink, issueLinkToken, useLink } from "./tokens";
 
@@ -34,8 +34,6 @@ export async function requestEmailChange(user: { id: string; email: string }, ne
   return { pendingEmail: newEmail };
 }
 
-const VERIFIED_USER_SELECT = { ...PUBLIC_USER_SELECT, emailVerified: true } as const;
-
 /**
  * POST /api/auth/verify-email, for both kinds of address link, in one
  * transaction (the activity log adds `email_verified` / `email_changed`):
@@ -46,7 +44,7 @@ const VERIFIED_USER_SELECT = { ...PUBLIC_USER_SELECT, emailVerified: true } as c
  *   change) of the same address: whoever commits second gets `email_taken`,
  *   and the link stays unused.
  */
-export async function verifyEmailLink(token: string) {
+export async function verifyEmailLink(token: string): Promise<PublicUser> {
   const link = await findLiveLink(token, ["verify_email", "email_change"]);
   const { id, credentialVersion } = link.user;
   try {
@@ -57,7 +55,7 @@ export async function verifyEmailLink(token: string) {
       const { count } = await tx.user.updateMany({ where, data });
       if (count !== 1) throw new AuthError("invalid_link");
       if (link.kind === "email_change") await tx.emailToken.deleteMany({ where: { userId: id, kind: "verify_email", usedAt: null } });
-      return tx.user.findUniqueOrThrow({ where: { id }, select: VERIFIED_USER_SELECT });
+      return tx.user.findUniqueOrThrow({ where: { id }, select: PUBLIC_USER_SELECT });
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AuthError("email_taken", { description: "Another account uses this email now. Ask for a new link for a different address." });
@@ -65,15 +63,15 @@ export async function verifyEmailLink(token: string) {
   }
 }
 
-/** What /account shows: whether the address is verified, and a change waiting for its link. */
-export async function emailStatus(userId: string): Promise<{ emailVerified: boolean; pendingEmail: string | null }> {
+/** What /account shows beside the current address: a change still waiting for its link. */
+export async function pendingEmailChange(userId: string): Promise<string | null> {
   const db = getDb();
-  const user = await db.user.findUnique({ where: { id: userId }, select: { emailVerified: true, credentialVersion: true } });
-  if (!user) return { emailVerified: false, pendingEmail: null };
+  const user = await db.user.findUnique({ where: { id: userId }, select: { credentialVersion: true } });
+  if (!user) return null;
   const pending = await db.emailToken.findFirst({
     where: { userId, kind: "email_change", usedAt: null, expiresAt: { gt: new Date() }, credentialVersion: user.credentialVersion },
     select: { newEmail: true },
     orderBy: { createdAt: "desc" },
   });
-  return { emailVerified: user.emailVerified, pendingEmail: pending?.newEmail ?? null };
+  return pending?.newEmail ?? null;
 }

@@ -6,6 +6,7 @@ import { passwordResetDoneMail, passwordResetMail } from "../../mail/messages";
 import { queueMail } from "../../mail/send";
 import { hashPassword } from "../password";
 import { AuthError } from "../errors";
+import { proofOf } from "../proofs/proof";
 import { createSession, type IssuedSession } from "../sessions";
 import { PUBLIC_USER_SELECT, type PublicUser } from "../users";
 import { takeMailBudget } from "./limits";
@@ -65,7 +66,10 @@ export async function confirmPasswordReset(input: ResetInput, context: { userAge
     await useLink(tx, link);
     return replacePasswordAndEndSessions(tx, link.user, passwordHash);
   });
-  const issued = await createSession(user.id, context.userAgent);
+  // The new password was just chosen by the holder of the mailbox: a fresh
+  // session whose proof is that password. (With TOTP on, the code checked by
+  // assertSecondFactorForReset may add "totp" here.)
+  const issued = await createSession(user.id, context.userAgent, proofOf(["password"]));
   queueMail("password_reset_done", passwordResetDoneMail({ to: user.email, origin: context.origin }));
   return { user, issued };
 }
