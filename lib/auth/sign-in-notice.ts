@@ -27,9 +27,9 @@ export function deviceName(userAgent: string): string {
 
 const keyOf = (userId: string, address: string, device: string) => `${userId}|${address}|${device}`;
 
-/** After registration: this browser and address are the account's own. */
-export function rememberDevice(userId: string, address: string, userAgent: string): void {
-  void devices()
+/** After registration: this browser and address are the account's own. Never rejects. */
+export async function rememberDevice(userId: string, address: string, userAgent: string): Promise<void> {
+  await devices()
     .set(keyOf(userId, address, deviceName(userAgent)), 1, REMEMBER_SECONDS)
     .catch((error) => log.warn({ err: error }, "could not remember the device"));
 }
@@ -37,13 +37,13 @@ export function rememberDevice(userId: string, address: string, userAgent: strin
 /**
  * After a sign-in: a browser (by name and system) from an address never seen
  * together on this account gets "New sign-in to Fresh Auth" mailed to the
- * account, with the time and a link to the sessions list. Not awaited: the
- * answer to the sign-in never waits on it.
+ * account, with the time and a link to the sessions list. Routes run it
+ * after their answer (`after()`), so a sign-in never waits on it. Never rejects.
  */
-export function noticeNewSignIn(user: { id: string; email: string }, address: string, userAgent: string, origin: string): void {
+export async function noticeNewSignIn(user: { id: string; email: string }, address: string, userAgent: string, origin: string): Promise<void> {
   const device = deviceName(userAgent);
   const key = keyOf(user.id, address, device);
-  void (async () => {
+  await (async () => {
     const known = await devices().get(key);
     await devices().set(key, 1, REMEMBER_SECONDS);
     if (!known) queueMail("new_sign_in", newSignInMail({ to: user.email, origin, device, address, at: new Date() }));

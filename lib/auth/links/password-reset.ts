@@ -14,18 +14,19 @@ import { assertSecondFactorForReset, type SecondFactorInput } from "./second-fac
 import { findLiveLink, issueLinkToken, useLink } from "./tokens";
 
 /**
- * POST /api/auth/password-reset, after the response has been decided.
- *
- * The route answers 202 `{}` before any of this runs (it is not awaited), so
- * whether the address has an account, whether its mail budget is spent, and
- * how long the mail server takes can show neither in the answer nor in its
- * timing. Failures are logged here; the caller never hears of them.
+ * POST /api/auth/password-reset, AFTER the response (the route runs it in
+ * Next's `after()`, decision 700): whether the address has an account,
+ * whether its mail budget is spent, and how long the database and the mail
+ * server take can then show neither in the answer nor in its timing.
+ * (SQLite's driver is synchronous, so merely not awaiting this would still
+ * run the lookup before the answer is written.) Never rejects: failures are
+ * logged, the caller has long been answered.
  */
-export function requestPasswordReset(email: string, origin: string): void {
-  void sendResetLink(email, origin).catch((error) => log.error({ err: error }, "password reset: could not prepare the link"));
+export async function sendPasswordResetLink(email: string, origin: string): Promise<void> {
+  await prepareResetLink(email, origin).catch((error) => log.error({ err: error }, "password reset: could not prepare the link"));
 }
 
-async function sendResetLink(email: string, origin: string): Promise<void> {
+async function prepareResetLink(email: string, origin: string): Promise<void> {
   const user = await getDb().user.findUnique({ where: { email }, select: { id: true, email: true, credentialVersion: true } });
   if (!user || !(await takeMailBudget(user.id))) return;
   const token = await getDb().$transaction((tx) => issueLinkToken(tx, { userId: user.id, kind: "password_reset", credentialVersion: user.credentialVersion }));

@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
@@ -22,7 +23,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     const user = await checkCredentials(email, password, address);
     const userAgent = request.headers.get("user-agent") ?? "";
     const issued = await createSession(user.id, userAgent);
-    noticeNewSignIn(user, address, userAgent, linkOrigin(request));
+    const origin = linkOrigin(request);
+    after(() => noticeNewSignIn(user, address, userAgent, origin));
     return sessionResponse(issued, isSecureRequest(request), { user });
   }),
 });

@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
@@ -31,8 +32,11 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     // Signing up proves the password from here: this address is known to the
     // account, and this browser from it is not "a new sign-in" next time.
     await rememberAddress(user.email, address);
-    rememberDevice(user.id, address, userAgent);
-    sendVerificationLink(user.id, linkOrigin(request));
+    const origin = linkOrigin(request);
+    after(async () => {
+      await rememberDevice(user.id, address, userAgent);
+      await sendVerificationLink(user.id, origin);
+    });
     return sessionResponse(issued, isSecureRequest(request), { user }, 201);
   }),
 });

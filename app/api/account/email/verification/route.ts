@@ -1,3 +1,4 @@
+import { after } from "next/server";
 import { clientAddress } from "@/lib/auth/client-address";
 import { withAuth } from "@/lib/auth/guard";
 import { countLinkRequest } from "@/lib/auth/links/limits";
@@ -10,7 +11,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   // "Resend verification email": a new link voids the previous one.
   POST: withAuth(async (request, { user }) => {
     await countLinkRequest(clientAddress(request));
-    sendVerificationLink(user.id, linkOrigin(request));
+    const origin = linkOrigin(request);
+    after(() => sendVerificationLink(user.id, origin));
     return json({}, { status: 202 });
   }),
 });
