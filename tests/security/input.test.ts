@@ -157,7 +157,7 @@ describe("malformed and mistyped bodies", () => {
     assert.equal((await client.post("/api/auth/refresh")).status, 200);
     assertError(await client.delete("/api/account"), 401, "fresh_token_required");
     const me = await client.get("/api/me");
-    assert.deepEqual(Object.keys(me.data.user).sort(), ["email", "id", "name"]);
+    assert.deepEqual(Object.keys(me.data.user).sort(), ["email", "emailVerified", "id", "name"]);
   });
 });
 
