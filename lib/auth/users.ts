@@ -59,7 +59,7 @@ export const nameSchema = z
   .transform((name) => name.trim().normalize("NFC"));
 
 /** Prisma's unique-constraint error, whatever the provider. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
@@ -93,20 +93,6 @@ export function findPasswordHash(userId: string) {
 
 export function updateName(userId: string, name: string): Promise<PublicUser> {
   return getDb().user.update({ where: { id: userId }, data: { name }, select: PUBLIC_USER_SELECT });
-}
-
-/** Addresses known under the old e-mail are forgotten with it (known-address.ts). */
-export async function changeEmail(userId: string, email: string): Promise<PublicUser> {
-  try {
-    const [user] = await getDb().$transaction([
-      getDb().user.update({ where: { id: userId }, data: { email }, select: PUBLIC_USER_SELECT }),
-      forgetAddresses(userId),
-    ]);
-    return user;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AuthError("email_taken");
-    throw error;
-  }
 }
 
 /**

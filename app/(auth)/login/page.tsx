@@ -38,6 +38,9 @@ export default async function LoginPage({ searchParams }: Props) {
             </p>
           )}
           <LoginForm next={next} />
+          <p>
+            <Link href="/forgot-password">Forgot password?</Link>
+          </p>
           <p className="muted">
             New here? <Link href={registerHref}>Create account</Link>
           </p>
