@@ -1,6 +1,7 @@
 "use client";
 
 import { useState, type FormEvent } from "react";
+import { useCurrentUser } from "@/app/_components/use-current-user";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
@@ -12,14 +13,14 @@ import { api, fieldErrors, type User } from "@/lib/client";
  * wrapper opens "Confirm your password" over this form and replays the same
  * request afterwards; the form is never unmounted, so the typed address stays.
  */
-export function EmailForm({ email }: { email: string }) {
-  const [current, setCurrent] = useState(email);
+export function EmailForm({ user }: { user: User }) {
+  // The wrapper publishes every `user` it sees: this tab's change, another tab's, a confirmed link.
+  const current = useCurrentUser(user).email;
   const [value, setValue] = useState("");
   const [saved, setSaved] = useState<string | null>(null);
   const { run, pending, error } = useAction(async () => {
     setSaved(null);
     const { user } = await api.put<{ user: User }>("/api/account/email", { email: value });
-    setCurrent(user.email);
     setValue("");
     setSaved(`Your email is now ${user.email}.`);
   });

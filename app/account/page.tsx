@@ -16,7 +16,7 @@ export default async function AccountPage() {
   const sessions = await listSessions(user.id, session.id);
   return (
     <>
-      <SiteHeader email={user.email} current="/account" session={session} />
+      <SiteHeader user={user} current="/account" session={session} />
       <main id="main" className="main stack">
         <div>
           <h1>Account</h1>
@@ -24,7 +24,7 @@ export default async function AccountPage() {
         </div>
         <div className="grid">
           <ProfileForm name={user.name} />
-          <EmailForm email={user.email} />
+          <EmailForm user={user} />
         </div>
         <PasswordForm email={user.email} />
         <SessionsList initial={sessions} />

@@ -15,8 +15,8 @@ export function resumePageHtml(next: string): string {
   const login = `/login?next=${encodeURIComponent(next)}`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Signing you in…</title></head><body style="font-family:system-ui,sans-serif;display:grid;place-items:center;min-height:90vh">
-<p role="status">Signing you in…</p>
+<title>Loading…</title></head><body style="font-family:system-ui,sans-serif;display:grid;place-items:center;min-height:90vh">
+<p role="status">Loading…</p>
 <script>
 (function () {
   var m = document.cookie.match(/(?:^|; )(?:__Host-)?csrf_token=([^;]*)/);

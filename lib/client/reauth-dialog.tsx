@@ -22,13 +22,18 @@ export function ReauthDialog() {
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const id = useId();
+  const finishRef = useRef(finish);
+  finishRef.current = finish;
 
   useEffect(
     () =>
       api.setReauthHandler(
-        () =>
+        (confirmedElsewhere) =>
           new Promise<void>((resolve, reject) => {
             waiter.current = { resolve, reject };
+            // Another tab of this session confirmed first: the wrapper is
+            // already replaying this tab's requests, so the dialog just closes.
+            confirmedElsewhere.addEventListener("abort", () => finishRef.current("confirmed"), { once: true });
             returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
             setError(null);
             setOpen(true);
