@@ -6,7 +6,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
-import { api, fieldErrors, type User } from "@/lib/client";
+import { ApiError, api, fieldErrors, type User } from "@/lib/client";
 
 /**
  * PUT /api/account/email needs a FRESH token. When it is not fresh, the
@@ -25,6 +25,8 @@ export function EmailForm({ user }: { user: User }) {
     setSaved(`Your email is now ${user.email}.`);
   });
 
+  const taken = error instanceof ApiError && error.code === "email_taken";
+
   function onSubmit(event: FormEvent) {
     event.preventDefault();
     void run();
@@ -37,7 +39,7 @@ export function EmailForm({ user }: { user: User }) {
         Currently <strong data-testid="current-email">{current}</strong>
       </p>
       <form onSubmit={onSubmit} noValidate>
-        <Field label="New email" name="email" type="email" autoComplete="email" required value={value} onChange={(e) => setValue(e.target.value)} error={fieldErrors(error).email} />
+        <Field label="New email" name="email" type="email" autoComplete="email" required value={value} onChange={(e) => setValue(e.target.value)} error={fieldErrors(error).email ?? (taken ? "That email belongs to another account." : undefined)} />
         <FormMessage error={error} success={saved} />
         <SubmitButton pending={pending}>Change email</SubmitButton>
       </form>

@@ -4,7 +4,7 @@ import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "./keys";
 import { createTabChannel } from "./channel";
 import { rememberSignOutReason } from "./sign-out-reason";
 import { recordSessionEvent } from "./timeline";
-import { connectUserStore, publishUser } from "./user-store";
+import { publishUser } from "./user-store";
 
 // Past this, a tab waiting for the lock stops waiting and refreshes anyway:
 // a frozen or crashed holder must never wedge every other tab.
@@ -108,7 +108,6 @@ async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
 /** The real browser, touched lazily: this module is also evaluated during server rendering. */
 export function browserEnv(): ClientEnv {
   const tabs = createTabChannel();
-  connectUserStore(tabs);
   return {
     fetch: (input, init) => globalThis.fetch(input, init),
     readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie)),

@@ -18,19 +18,34 @@ interface Known {
 let known: Known | null = null;
 const listeners = new Set<() => void>();
 let channel: TabChannel | null = null;
+let settle: (() => void) | null = null;
+let settling = false;
 
 function accept(next: Known): boolean {
   if (known && known.user.id === next.user.id && known.stamp > next.stamp) return false;
   const same = known && JSON.stringify(known.user) === JSON.stringify(next.user);
+  // Two different copies from the same second (two tabs saving at once):
+  // the stamps cannot order them, so ask the server once which one won.
+  if (known && !same && known.user.id === next.user.id && known.stamp === next.stamp && settle && !settling) {
+    settling = true;
+    setTimeout(() => {
+      settling = false;
+      settle?.();
+    }, 50);
+  }
   known = next;
   if (!same) listeners.forEach((listener) => listener());
   return true;
 }
 
-/** Wires the store to the other tabs (once, from the app's one wrapper). */
-export function connectUserStore(tabs: TabChannel): void {
+/**
+ * Wires the store to the other tabs (once, from the app's one wrapper);
+ * `refetch` reads the user again (GET /api/me) when copies tie.
+ */
+export function connectUserStore(tabs: TabChannel, refetch: () => void): void {
   if (channel) return;
   channel = tabs;
+  settle = refetch;
   tabs.subscribe((message) => {
     if (message.type === "user") accept({ user: message.user, stamp: message.stamp });
   });
@@ -57,5 +72,6 @@ export function currentUser(fallback: User): User {
 export function resetUserStore(): void {
   known = null;
   channel = null;
+  settle = null;
   listeners.clear();
 }

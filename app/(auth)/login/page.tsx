@@ -29,12 +29,8 @@ export default async function LoginPage({ searchParams }: Props) {
       <main id="main" className="auth-main">
         <div className="card">
           <h1>Sign in</h1>
-          {status && (
-            <p role="status" className="notice notice-info">
-              {status}
-            </p>
-          )}
-          <LoginForm next={next} />
+          <p className="muted">Fresh Auth shows access, refresh and fresh tokens at work: sign in and watch your session renew itself, and confirm it&rsquo;s you before anything sensitive.</p>
+          <LoginForm next={next} status={status} />
           <p className="muted">
             New here? <Link href={registerHref}>Create account</Link>
           </p>
