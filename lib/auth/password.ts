@@ -4,6 +4,8 @@ import path from "node:path";
 import { Worker } from "node:worker_threads";
 import { z } from "zod";
 import { getConfig } from "../config";
+import { INPUT_MESSAGES } from "../shared/field-messages";
+import { passwordProblem } from "../shared/input-rules";
 import { bcryptThreads } from "./bcrypt-threads.mjs";
 
 export const PASSWORD_MIN_LENGTH = 8;
@@ -17,6 +19,7 @@ export const PASSWORD_MAX_LENGTH = 1024;
 export const passwordSchema = z
   .string()
   .transform((p) => p.normalize("NFKC"))
+  .refine((p) => passwordProblem(p) === null, INPUT_MESSAGES.blankPassword)
   .refine((p) => [...p].length >= PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
   .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`);
 
