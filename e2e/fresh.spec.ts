@@ -1,4 +1,5 @@
 import { expectAccessible } from "./axe";
+import { screenshotPath } from "./screens";
 import { countRequests, expect, signIn, test, userExists } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
@@ -25,7 +26,8 @@ test("change e-mail through the dialog: wrong then right password, the original 
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel("Password")).toBeFocused();
   await expect(page.getByLabel("New email")).toHaveValue(newEmail);
-  await page.screenshot({ path: "docs/relogin-dialog.png" });
+  // Tests write only to ignored folders; `node scripts/docs-screenshots.mjs` refreshes the README's copy.
+  await page.screenshot({ path: screenshotPath("relogin-dialog.png") });
   await expectAccessible(page, "dialog[open]");
 
   await dialog.getByLabel("Password").fill("not my password");

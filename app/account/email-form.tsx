@@ -23,7 +23,7 @@ export function EmailForm({ user }: { user: User }) {
     const { user } = await api.put<{ user: User }>("/api/account/email", { email: value });
     setValue("");
     setSaved(`Your email is now ${user.email}.`);
-  });
+  }, { onReset: () => setSaved(null) });
 
   const taken = error instanceof ApiError && error.code === "email_taken";
 

@@ -6,6 +6,8 @@ import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
 import { api, fieldErrors, type User } from "@/lib/client";
+import { assertFields } from "@/lib/client/validate";
+import { nameProblem } from "@/lib/shared/input-rules";
 
 /** PATCH /api/me: needs a session, not a fresh one, so an expired token is renewed silently. */
 export function ProfileForm({ name }: { name: string }) {
@@ -13,10 +15,11 @@ export function ProfileForm({ name }: { name: string }) {
   const [saved, setSaved] = useState<string | null>(null);
   const { run, pending, error } = useAction(async () => {
     setSaved(null);
+    assertFields({ name: nameProblem(value) });
     const { user } = await api.patch<{ user: User }>("/api/me", { name: value });
     setValue(user.name);
     setSaved("Name saved.");
-  });
+  }, { onReset: () => setSaved(null) });
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();

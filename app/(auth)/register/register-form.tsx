@@ -9,10 +9,13 @@ import { useAction } from "@/app/_components/use-action";
 import { fieldErrors } from "@/lib/client/messages";
 import { ApiError } from "@/lib/client/errors";
 import { register } from "@/lib/client/session-actions";
+import { assertFields } from "@/lib/client/validate";
+import { passwordProblem } from "@/lib/shared/input-rules";
 
 export function RegisterForm({ next }: { next: string }) {
   const [leaving, setLeaving] = useState(false);
   const { run, pending, error } = useAction(async (input: { name: string; email: string; password: string }) => {
+    assertFields({ password: passwordProblem(input.password) });
     await register(input);
     setLeaving(true);
     window.location.assign(next);
