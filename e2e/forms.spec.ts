@@ -163,7 +163,7 @@ test("Delete: the safe choice comes first on one row at 390 px, and cancelling t
     const [keepBox, removeBox] = [await keep.boundingBox(), await remove.boundingBox()];
     expect(keepBox && removeBox && Math.abs(keepBox.y - removeBox.y) < 2 && keepBox.x < removeBox.x).toBe(true);
     await remove.click();
-    const relogin = page.getByRole("dialog", { name: "Confirm your password" });
+    const relogin = page.getByRole("dialog", { name: "Confirm it's you" });
     await relogin.getByRole("button", { name: "Cancel" }).click();
     await expect(relogin).toBeHidden();
     await expect(keep).toBeFocused();

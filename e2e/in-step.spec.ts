@@ -4,7 +4,7 @@ import Database from "better-sqlite3";
 import { countRequests, expect, signIn, test } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
-const RELOGIN = "Confirm your password";
+const RELOGIN = "Confirm it's you";
 
 function setEmailInDb(id: string, email: string) {
   const db = new Database(process.env.E2E_DB_FILE as string, { timeout: 5_000 });

@@ -42,10 +42,14 @@ interface SendOptions extends RequestOptions {
 
 /**
  * Opens the "Confirm it's you" dialog; resolves after a successful
- * fresh-login. `confirmedElsewhere` aborts when another tab confirmed first:
- * the waiting requests are replayed already, the dialog only has to close.
+ * fresh-login. It is given the refusal, whose `level` and `methods` say which
+ * proofs to offer. `confirmedElsewhere` aborts when another tab confirmed
+ * first: the waiting requests are replayed already, the dialog only closes.
  */
-export type ReauthHandler = (confirmedElsewhere: AbortSignal) => Promise<void>;
+export type ReauthHandler = (refusal: ApiError, confirmedElsewhere: AbortSignal) => Promise<void>;
+
+/** What the dialog proves presence with: the body of POST /api/auth/fresh-login. */
+export type FreshLoginProof = { password: string } | { passkey: unknown } | { code: string } | { password: string; code: string };
 
 /** A refused refresh or a dead session, in words the sign-in page can use. */
 const reasonFor = (code: string): SignOutReason => (code === "token_revoked" ? "ended" : "expired");
@@ -60,7 +64,7 @@ const writesTokens = (path: string) => path.startsWith("/api/auth/") || path ===
 /**
  * The fetch wrapper every page uses, and SWR's fetcher. Adds the CSRF header,
  * renews an expired access token once (shared by every request, in every tab),
- * and parks requests that need a fresh token behind one password dialog, then
+ * and parks requests that need a fresh token behind one "Confirm it's you" dialog, then
  * replays them with their original method and body.
  */
 export function createApiClient(env: ClientEnv) {
@@ -105,12 +109,12 @@ export function createApiClient(env: ClientEnv) {
    * However many requests wait, the dialog opens once and they all share its
    * outcome; a confirmation in another tab settles it too (same cookies).
    */
-  function reauthenticate(handler: ReauthHandler): Promise<void> {
+  function reauthenticate(handler: ReauthHandler, refusal: ApiError): Promise<void> {
     if (!reauthInflight) {
       const elsewhere = new AbortController();
       const confirmed = new Promise<void>((resolve) => elsewhere.signal.addEventListener("abort", () => resolve(), { once: true }));
       reauthElsewhere = elsewhere;
-      reauthInflight = Promise.race([handler(elsewhere.signal), confirmed]).finally(() => {
+      reauthInflight = Promise.race([handler(refusal, elsewhere.signal), confirmed]).finally(() => {
         reauthInflight = null;
         reauthElsewhere = null;
       });
@@ -171,7 +175,7 @@ export function createApiClient(env: ClientEnv) {
       return send<T>(path, options, body, { ...tried, overtaken: true });
     }
     if (error.code === "fresh_token_required" && options.reauth !== false && !tried.reauth && reauthHandler) {
-      await reauthenticate(reauthHandler);
+      await reauthenticate(reauthHandler, error);
       return send<T>(path, options, body, { ...tried, reauth: true });
     }
     if (isSessionGone(error)) goToLogin(reasonFor(error.code));
@@ -202,8 +206,9 @@ export function createApiClient(env: ClientEnv) {
      * refresh answer landing after it would replace the fresh token with a
      * stale one) and never re-opens the dialog.
      */
-    async freshLogin(password: string): Promise<SessionInfo> {
-      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json: { password }, reauth: false, exclusive: true });
+    async freshLogin(proof: string | FreshLoginProof): Promise<SessionInfo> {
+      const json = typeof proof === "string" ? { password: proof } : proof;
+      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json, reauth: false, exclusive: true });
       env.notify({ kind: "re-verified", at: env.now().toISOString(), session });
       confirmedGeneration = env.clock.generation();
       env.tabs.post({ type: "confirmed", at: env.now().toISOString() });
