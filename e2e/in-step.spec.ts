@@ -61,16 +61,20 @@ test("the timeline tells expiry and renewal, the badge is a polite live region, 
   await one.goto("/");
   await two.goto("/");
   const badge = one.getByTestId("fresh-badge");
-  await expect(badge).toHaveText("Fresh");
   await expect(badge).toHaveAttribute("aria-live", "polite");
   const timeline = (tab: typeof one) => tab.getByRole("list", { name: "Timeline" }).getByRole("listitem");
-  await expect(timeline(one).filter({ hasText: "Access token expired" })).toHaveCount(1, { timeout: PAST_EXPIRY_MS + 2_000 });
+  // Whatever happened while the tabs opened (a slow machine may already have
+  // renewed once), the token now current expires on the timeline, then renews.
+  await one.waitForTimeout(PAST_EXPIRY_MS);
+  await expect(timeline(one).last()).toContainText("Access token expired");
   await one.getByRole("button", { name: "Check status" }).click();
   await expect(badge).toHaveText("Not fresh");
-  const renewed = timeline(one).filter({ hasText: "Access token renewed silently" });
-  await expect(renewed).toContainText(/not fresh, expires at/);
+  await expect(timeline(one).last()).toContainText("Access token renewed silently");
+  await expect(timeline(one).last()).toContainText(/not fresh, expires at/);
   const story = await timeline(one).allInnerTexts();
-  expect(story.map((line) => line.split("\n")[0].replace(/\s*\d.*$/, ""))).toEqual(["Signed in with password", "Access token expired", "Access token renewed silently"]);
+  const labels = story.map((line) => line.split("\n")[0].replace(/\s*\d.*$/, ""));
+  expect(labels[0]).toBe("Signed in with password");
+  expect(labels.slice(-2)).toEqual(["Access token expired", "Access token renewed silently"]);
   await expect.poll(() => timeline(two).allInnerTexts()).toEqual(story);
 });
 
