@@ -161,7 +161,9 @@ test("Delete: the safe choice comes first on one row at 390 px, and cancelling t
     const keep = dialog.getByRole("button", { name: "Keep my account" });
     const remove = dialog.getByRole("button", { name: "Delete permanently" });
     const [keepBox, removeBox] = [await keep.boundingBox(), await remove.boundingBox()];
+    const dialogBox = await dialog.boundingBox();
     expect(keepBox && removeBox && Math.abs(keepBox.y - removeBox.y) < 2 && keepBox.x < removeBox.x).toBe(true);
+    expect(dialogBox && removeBox && removeBox.x + removeBox.width <= dialogBox.x + dialogBox.width, "both buttons inside the dialog").toBe(true);
     await remove.click();
     const relogin = page.getByRole("dialog", { name: "Confirm it's you" });
     await relogin.getByRole("button", { name: "Cancel" }).click();
