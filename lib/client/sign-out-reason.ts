@@ -21,13 +21,31 @@ export function rememberSignOutReason(reason: SignOutReason): void {
   }
 }
 
-/** Read once: a reload of /login, or a later visit, no longer says it. */
-export function takeSignOutReason(): SignOutReason | null {
+// Set by the page-load hand-off when it found the session over (lib/auth/signed-out-reason.ts).
+const COOKIE = "fresh-auth-signed-out";
+
+function takeCookieReason(): string | null {
+  const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]*)`).exec(document.cookie);
+  if (!match) return null;
+  document.cookie = `${COOKIE}=; Path=/login; Max-Age=0; SameSite=Lax`;
+  return match[1];
+}
+
+const known = (value: string | null | undefined): SignOutReason | null => (value && value in SIGN_OUT_MESSAGES ? (value as SignOutReason) : null);
+
+/**
+ * Read once: a reload of /login, or a later visit, no longer says it. This
+ * tab's own reason first, then the hand-off's, then what the server saw
+ * (`serverReason`: the cookie of a session ended elsewhere).
+ */
+export function takeSignOutReason(serverReason?: string | null): SignOutReason | null {
+  let value: string | null = null;
   try {
-    const value = sessionStorage.getItem(KEY);
+    value = sessionStorage.getItem(KEY);
     sessionStorage.removeItem(KEY);
-    return value && value in SIGN_OUT_MESSAGES ? (value as SignOutReason) : null;
   } catch {
-    return null;
+    // Storage blocked: fall through to the other sources.
   }
+  const cookie = typeof document === "undefined" ? null : takeCookieReason();
+  return known(value) ?? known(cookie) ?? known(serverReason);
 }

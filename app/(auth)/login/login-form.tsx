@@ -9,8 +9,11 @@ import { fieldErrors } from "@/lib/client/messages";
 import { signIn } from "@/lib/client/session-actions";
 import { LoginNotice } from "./login-notice";
 
-/** `next` was checked on the server (same-origin paths only); `status` is the page's notice, if any. */
-export function LoginForm({ next, status }: { next: string; status?: string }) {
+/**
+ * `next` was checked on the server (same-origin paths only); `status` is the
+ * page's notice, `serverReason` what the server saw of an ended session.
+ */
+export function LoginForm({ next, status, serverReason }: { next: string; status?: string; serverReason?: string | null }) {
   const [leaving, setLeaving] = useState(false);
   const [acted, setActed] = useState(false);
   const { run, pending, error } = useAction(async (email: string, password: string) => {
@@ -30,7 +33,7 @@ export function LoginForm({ next, status }: { next: string; status?: string }) {
 
   return (
     <form onSubmit={onSubmit} noValidate>
-      <LoginNotice status={status} cleared={acted} />
+      <LoginNotice status={status} serverReason={serverReason} cleared={acted} />
       <Field label="Email" name="email" type="email" autoComplete="username" required error={fields.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fields.password} />
       <FormMessage error={error} />

@@ -9,12 +9,12 @@ import { SIGN_OUT_MESSAGES, takeSignOutReason } from "@/lib/client/sign-out-reas
  * ended from another device, expired). Hidden once `cleared` (the visitor
  * acted again), so an old notice never sits above a new error.
  */
-export function LoginNotice({ status, cleared }: { status?: string; cleared: boolean }) {
+export function LoginNotice({ status, serverReason, cleared }: { status?: string; serverReason?: string | null; cleared: boolean }) {
   const [reason, setReason] = useState<string | null>(null);
   useEffect(() => {
-    const taken = takeSignOutReason();
+    const taken = takeSignOutReason(serverReason);
     if (taken) setReason(SIGN_OUT_MESSAGES[taken]);
-  }, []);
+  }, [serverReason]);
   const text = reason ?? status;
   if (cleared || !text) return null;
   return (

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { PlainHeader } from "@/app/_components/site-header";
 import { redirectIfSignedIn } from "@/lib/auth/page";
 import { safeNextPath } from "@/lib/auth/next-path";
+import { endedSessionReason } from "@/lib/auth/signed-out-reason";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -22,6 +23,7 @@ export default async function LoginPage({ searchParams }: Props) {
   const next = safeNextPath(typeof params.next === "string" ? params.next : null);
   await redirectIfSignedIn(next);
   const status = typeof params.status === "string" ? STATUS[params.status] : undefined;
+  const serverReason = await endedSessionReason();
   const registerHref = next === "/" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (
     <>
@@ -30,7 +32,7 @@ export default async function LoginPage({ searchParams }: Props) {
         <div className="card">
           <h1>Sign in</h1>
           <p className="muted">Fresh Auth shows access, refresh and fresh tokens at work: sign in and watch your session renew itself, and confirm it&rsquo;s you before anything sensitive.</p>
-          <LoginForm next={next} status={status} />
+          <LoginForm next={next} status={status} serverReason={serverReason} />
           <p className="muted">
             New here? <Link href={registerHref}>Create account</Link>
           </p>

@@ -2,6 +2,7 @@ import { readCookies, isSecureRequest } from "@/lib/auth/cookies";
 import { AuthError } from "@/lib/auth/errors";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { signedOutResponse } from "@/lib/auth/respond";
+import { reasonCookie } from "@/lib/auth/signed-out-reason";
 import { resumePageHtml } from "@/lib/auth/resume-page";
 import { rotateRefreshToken } from "@/lib/auth/sessions";
 import { setSessionCookies } from "@/lib/auth/cookies";
@@ -35,7 +36,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     } catch (error) {
       if (!(error instanceof AuthError) || error.status !== 401) throw error;
       const login = `/login?next=${encodeURIComponent(next)}`;
-      return signedOutResponse(secure, new Response(null, { status: 303, headers: { Location: login, "Cache-Control": "no-store" } }));
+      const headers = new Headers({ Location: login, "Cache-Control": "no-store" });
+      headers.append("Set-Cookie", reasonCookie(error.code));
+      return signedOutResponse(secure, new Response(null, { status: 303, headers }));
     }
   }),
 });
