@@ -51,9 +51,14 @@ export function connectUserStore(tabs: TabChannel, refetch: () => void): void {
   });
 }
 
-/** A response (or a page) showed this user at server time `stamp`; tell this tab and the others. */
-export function publishUser(user: User, stamp: number): void {
+/**
+ * A response (or a page) showed this user at server time `stamp`; tell this
+ * tab and the others. "latest" (a Server Action's answer, which has no `Date`)
+ * orders it just after everything known.
+ */
+export function publishUser(user: User, at: number | "latest"): void {
   if (typeof window === "undefined") return;
+  const stamp = at === "latest" ? (known?.stamp ?? 0) + 1 : at;
   const changed = known === null || known.user.id !== user.id || JSON.stringify(known.user) !== JSON.stringify(user);
   if (accept({ user, stamp }) && changed) channel?.post({ type: "user", user, stamp });
 }
