@@ -138,7 +138,10 @@ export function createApiClient(env: ClientEnv) {
     }
     const data: unknown = await response.json().catch(() => undefined);
     const { session, user } = (data ?? {}) as { session?: SessionInfo; user?: User };
-    if (user && typeof user.id === "string") env.noteUser(user, Date.parse(response.headers.get("date") ?? "") || now());
+    // `Date` has whole seconds: the answer was made somewhere in that second, so
+    // it is stamped at its end, never older than a page rendered in it.
+    const answeredAt = Date.parse(response.headers.get("date") ?? "");
+    if (user && typeof user.id === "string") env.noteUser(user, Number.isFinite(answeredAt) ? answeredAt + 999 : "latest");
     if (writesTokens(path)) env.clock.record(localExpiry(session, response, now()), true);
     else if (session) env.clock.record(localExpiry(session, response, now()), false);
     return { response, data };
