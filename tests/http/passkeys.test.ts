@@ -280,6 +280,15 @@ describe("POST /api/auth/passkey/login", () => {
     assert.equal((await client.delete("/api/account")).status, 204);
   });
 
+  test("after a password change (a new credential version) the passkey still signs in, and the session lives", async () => {
+    const { client, authenticator } = await withPasskey();
+    assert.equal((await client.put("/api/account/password", { currentPassword: PASSWORD, newPassword: "a brand new passphrase" })).status, 204);
+    const { login, client: browser } = await passkeySignIn(server.url, authenticator);
+    assert.equal(login.status, 200);
+    assert.equal((await browser.get("/api/me")).status, 200, "born with the current credential version, not refused");
+    assert.equal((await browser.post("/api/auth/refresh")).status, 200);
+  });
+
   test("a refresh keeps methods [passkey] and drops freshness", async () => {
     const { authenticator } = await withPasskey();
     const { client } = await passkeySignIn(server.url, authenticator);

@@ -28,6 +28,8 @@ export interface StoredCredential {
   counter: number;
   transports: string[];
   user: PublicUser;
+  /** The user's credential version now: a session started from this passkey carries it (decision 602). */
+  credentialVersion: number;
 }
 
 const VIEW_SELECT = { id: true, name: true, createdAt: true, lastUsedAt: true } as const;
@@ -52,9 +54,11 @@ export async function credentialDescriptors(userId: string): Promise<{ id: strin
 export async function findCredential(credentialId: string): Promise<StoredCredential | null> {
   const row = await getDb().passkey.findUnique({
     where: { credentialId },
-    select: { id: true, userId: true, credentialId: true, publicKey: true, counter: true, transports: true, user: { select: PUBLIC_USER_SELECT } },
+    select: { id: true, userId: true, credentialId: true, publicKey: true, counter: true, transports: true, user: { select: { ...PUBLIC_USER_SELECT, credentialVersion: true } } },
   });
-  return row && { ...row, counter: Number(row.counter), transports: splitTransports(row.transports) };
+  if (!row) return null;
+  const { credentialVersion, ...user } = row.user;
+  return { ...row, user, credentialVersion, counter: Number(row.counter), transports: splitTransports(row.transports) };
 }
 
 export async function countPasskeys(userId: string): Promise<number> {

@@ -35,6 +35,8 @@ export async function assertionOptions(rp: RelyingParty, userId: string | null):
 
 export interface VerifiedAssertion {
   user: PublicUser;
+  /** For a sign-in's new session: the user's credential version at the check. */
+  credentialVersion: number;
   proof: Proof;
 }
 
@@ -96,5 +98,5 @@ async function verifyAssertion(response: AuthenticationResponseJSON, challengeId
   }
   if (!info.verified) throw new AuthError("invalid_credentials");
   await recordUse(passkey, info.authenticationInfo.newCounter, info.authenticationInfo.credentialBackedUp);
-  return { user: passkey.user, proof: proofOf(["passkey"]) };
+  return { user: passkey.user, credentialVersion: passkey.credentialVersion, proof: proofOf(["passkey"]) };
 }
