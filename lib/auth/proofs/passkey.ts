@@ -67,7 +67,11 @@ export async function verifyPasskeyAssertion(
     await attempt.succeeded();
     return verified;
   } catch (error) {
-    if (!(error instanceof AuthError && error.code === "invalid_credentials")) throw error;
+    if (!(error instanceof AuthError && error.code === "invalid_credentials")) {
+      // Nothing was judged (the database failed): the reserved point goes back.
+      await attempt.abandoned().catch(() => {});
+      throw error;
+    }
     const left = await attempt.failed();
     // A confirmation spends the session's own budget: it may know what is left.
     throw new AuthError("invalid_credentials", attemptKeys.trusted ? remainingHeaders(left) : {});
