@@ -39,7 +39,7 @@ test("the journey: register, add a passkey, sign out, sign in with it, delete th
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill("a long enough passphrase");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(`${server.base}/account`);
+  await expect(page).toHaveURL(`${server.base}/account`, { timeout: 30_000 }); // a full load on a busy machine
   const typed = watchPasswords(page);
   // Fresh from registering (this server's access tokens live 15 minutes): no dialog.
   const section = await addPasskeyThroughPage(page);
@@ -54,7 +54,7 @@ test("the journey: register, add a passkey, sign out, sign in with it, delete th
   await expect(page.getByLabel("Email")).toHaveAttribute("autocomplete", "username webauthn");
   await page.screenshot({ path: "test-results/passkeys-login-1280.png" });
   await page.getByRole("button", { name: "Sign in with a passkey" }).click();
-  await expect(page).toHaveURL(`${server.base}/`);
+  await expect(page).toHaveURL(`${server.base}/`, { timeout: 30_000 });
   await expect(page.getByText(email).first()).toBeVisible();
   const me = await page.request.get(`${server.base}/api/me`);
   expect((await me.json()).session.methods).toEqual(["passkey"]);
@@ -74,7 +74,7 @@ test("the journey: register, add a passkey, sign out, sign in with it, delete th
   await page.screenshot({ path: "test-results/passkeys-dialog-1280.png" });
   await expectAccessible(page, "dialog[open]");
   await page.keyboard.press("Enter");
-  await expect(page).toHaveURL(`${server.base}/login?status=deleted`);
+  await expect(page).toHaveURL(`${server.base}/login?status=deleted`, { timeout: 30_000 });
   await expect(page.getByRole("status")).toContainText("deleted");
   expect(typed, "no password was sent").toEqual([]);
   // The account is gone, passkey and all: the authenticator's credential signs in to nothing.
