@@ -21,9 +21,12 @@ test("change e-mail through the dialog: wrong then right password, the original 
 
   await page.getByLabel("New email").fill(newEmail);
   await page.getByRole("button", { name: "Change email" }).click();
-  const dialog = page.getByRole("dialog", { name: "Confirm your password" });
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
   await expect(dialog).toBeVisible();
   await expect(dialog.getByLabel("Password")).toBeFocused();
+  await expect(dialog).toContainText(user.email, { ignoreCase: true });
+  await expect(dialog.getByRole("link", { name: "Forgot password?" })).toHaveAttribute("href", "/forgot-password");
+  await expect(dialog).toContainText("won't be asked again for 10 minutes");
   await expect(page.getByLabel("New email")).toHaveValue(newEmail);
   await page.screenshot({ path: "docs/relogin-dialog.png" });
   await expectAccessible(page, "dialog[open]");
@@ -49,7 +52,7 @@ test("change e-mail through the dialog: wrong then right password, the original 
 
 test("Cancel and Escape reject the waiting request calmly and change nothing", async ({ page, user }) => {
   await staleAccountPage(page, user);
-  const dialog = page.getByRole("dialog", { name: "Confirm your password" });
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
 
   await page.getByLabel("New email").fill("e2e-never@example.com");
   await page.getByRole("button", { name: "Change email" }).click();
@@ -78,7 +81,7 @@ test("delete account asks for the password (a wrong one first), replays once, th
   await expectAccessible(page, "dialog[open]");
   await confirmDelete.getByRole("button", { name: "Delete permanently" }).click();
 
-  const relogin = page.getByRole("dialog", { name: "Confirm your password" });
+  const relogin = page.getByRole("dialog", { name: "Confirm it's you" });
   await expect(relogin).toBeVisible();
   await relogin.getByLabel("Password").fill("not my password");
   await relogin.getByRole("button", { name: "Confirm" }).click();

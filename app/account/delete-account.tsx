@@ -7,7 +7,7 @@ import { api } from "@/lib/client";
 
 /**
  * The danger zone. "Delete permanently" needs a fresh token: if the password
- * was not checked recently, "Confirm your password" opens above this dialog,
+ * was not checked recently, "Confirm it's you" opens above this dialog,
  * and the deletion goes ahead as soon as it succeeds.
  */
 export function DeleteAccount() {

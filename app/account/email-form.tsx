@@ -9,7 +9,7 @@ import { api, fieldErrors, type User } from "@/lib/client";
 
 /**
  * PUT /api/account/email needs a FRESH token. When it is not fresh, the
- * wrapper opens "Confirm your password" over this form and replays the same
+ * wrapper opens "Confirm it's you" over this form and replays the same
  * request afterwards; the form is never unmounted, so the typed address stays.
  */
 export function EmailForm({ email }: { email: string }) {

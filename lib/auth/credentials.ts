@@ -23,7 +23,7 @@ export async function checkCredentials(email: string, password: string, address:
   }
   await attempt.succeeded();
   await rememberAddress(email, address);
-  return { id: user.id, email: user.email, name: user.name };
+  return { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified };
 }
 
 /**

@@ -1,5 +1,5 @@
 import "server-only";
-import { ERROR_STATUS, type ErrorBody, type ErrorCode } from "../shared/error-codes";
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FreshLevel } from "../shared/error-codes";
 
 const DESCRIPTIONS: Record<ErrorCode, string> = {
   invalid_request: "The request is not valid.",
@@ -8,7 +8,9 @@ const DESCRIPTIONS: Record<ErrorCode, string> = {
   token_expired: "The access token has expired.",
   invalid_token: "The token is not valid.",
   token_revoked: "This session has ended. Sign in again.",
-  fresh_token_required: "Confirm your password to continue.",
+  fresh_token_required: "Confirm it's you to continue.",
+  second_factor_required: "Enter the code from your authenticator app to finish signing in.",
+  invalid_link: "This link is not valid any more. Ask for a new one.",
   invalid_credentials: "The e-mail or password is incorrect.",
   csrf_failed: "The request did not pass the cross-site request check.",
   not_found: "Nothing here.",
@@ -25,6 +27,8 @@ interface AuthErrorOptions {
   description?: string;
   fields?: Record<string, string>;
   maxAge?: number;
+  level?: FreshLevel;
+  methods?: string[];
   /** Seconds, for rate_limited and service_unavailable. */
   retryAfter?: number;
   headers?: HeadersInit;
@@ -51,6 +55,8 @@ export class AuthError extends Error {
     const body: ErrorBody = { error: this.code, description: this.message };
     if (this.options.fields) body.fields = this.options.fields;
     if (this.options.maxAge !== undefined) body.maxAge = this.options.maxAge;
+    if (this.options.level !== undefined) body.level = this.options.level;
+    if (this.options.methods !== undefined) body.methods = this.options.methods;
     const headers = new Headers(this.options.headers);
     headers.set("Content-Type", "application/json");
     headers.set("Cache-Control", "no-store");

@@ -27,6 +27,7 @@ function claims(fresh: boolean, secondsAgo: number) {
     type: "access" as const,
     fresh,
     auth_time: now - secondsAgo,
+    amr: ["password" as const],
   };
 }
 
@@ -57,5 +58,19 @@ describe("isFresh", () => {
     const recent = { ...claims(true, 0), auth_time: Math.floor(Date.now() / 1000) - 10 };
     assert.equal(guard.isFresh(recent, TEN_MINUTES), true);
     assert.equal(guard.isFresh(recent, 5), false);
+  });
+});
+
+describe("freshPolicy", () => {
+  test("true is the configured window at level any; a number asks for less, never more", () => {
+    assert.deepEqual(guard.freshPolicy(true), { maxAge: TEN_MINUTES, level: "any" });
+    assert.deepEqual(guard.freshPolicy(300), { maxAge: 300, level: "any" });
+    assert.deepEqual(guard.freshPolicy(3600), { maxAge: TEN_MINUTES, level: "any" });
+  });
+
+  test("an object names the window and the level", () => {
+    assert.deepEqual(guard.freshPolicy({ maxAge: 300, level: "multi_factor" }), { maxAge: 300, level: "multi_factor" });
+    assert.deepEqual(guard.freshPolicy({ level: "multi_factor" }), { maxAge: TEN_MINUTES, level: "multi_factor" });
+    assert.deepEqual(guard.freshPolicy({ maxAge: 7200 }), { maxAge: TEN_MINUTES, level: "any" });
   });
 });

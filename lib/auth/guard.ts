@@ -6,6 +6,8 @@ import { readCookies, isSecureRequest } from "./cookies";
 import { assertCsrfToken, isUnsafeMethod } from "./csrf";
 import { AuthError } from "./errors";
 import { verifyToken, type AccessClaims, type RefreshClaims } from "./tokens";
+import { accountMethods } from "./proofs/account-methods";
+import { meetsLevel, type FreshLevel } from "./proofs/proof";
 import { verifyAccessToken } from "./verified-tokens";
 import type { PublicUser } from "./users";
 
@@ -26,13 +28,22 @@ export interface RefreshAuth {
   secure: boolean;
 }
 
-interface GuardOptions {
+/** How fresh a route needs the token: a window (seconds) and a strength. */
+export interface FreshPolicy {
+  /** At most AUTH_FRESH_TTL; shorter windows are honoured, longer ones capped. */
+  maxAge?: number;
+  /** "any" (default): one proof; "multi_factor": see proofs/proof.ts `meetsLevel`. */
+  level?: FreshLevel;
+}
+
+export interface GuardOptions {
   /**
-   * Require a fresh token (a password check within AUTH_FRESH_TTL). A number
-   * asks for a shorter window in seconds, like Flask-JWT-Extended's
-   * `fresh=timedelta(...)`; it never widens the configured one.
+   * Require a fresh token: a proof of presence (password, passkey or code)
+   * within AUTH_FRESH_TTL. A number asks for a shorter window in seconds, like
+   * Flask-JWT-Extended's `fresh=timedelta(...)`; it never widens the
+   * configured one. `{ maxAge, level }` also asks how strong the proof must be.
    */
-  fresh?: boolean | number;
+  fresh?: boolean | number | FreshPolicy;
 }
 
 interface LiveSessionRow {
@@ -42,6 +53,8 @@ interface LiveSessionRow {
   id: string;
   email: string;
   name: string;
+  /** SQLite answers a raw BOOLEAN as 0/1. */
+  emailVerified: boolean | number;
 }
 
 /**
@@ -57,20 +70,37 @@ interface LiveSessionRow {
  */
 export async function loadLiveSession(claims: { sid: string; sub: string }): Promise<{ user: PublicUser; expiresAt: Date }> {
   const rows = await getDb().$queryRaw<LiveSessionRow[]>`
-    SELECT s."userId", s."revokedAt", s."expiresAt", u."id", u."email", u."name"
+    SELECT s."userId", s."revokedAt", s."expiresAt", u."id", u."email", u."name", u."emailVerified"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${claims.sid}`;
   const session = rows[0];
   if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub) {
     throw new AuthError("token_revoked");
   }
-  return { user: { id: session.id, email: session.email, name: session.name }, expiresAt: session.expiresAt };
+  const user = { id: session.id, email: session.email, name: session.name, emailVerified: Boolean(session.emailVerified) };
+  return { user, expiresAt: session.expiresAt };
 }
 
-/** Seconds of freshness the route demands: the configured window, or less. */
-function freshWindow(fresh: true | number): number {
+/** The route's demand in one shape: the configured window (or less) and a level. */
+export function freshPolicy(fresh: true | number | FreshPolicy): { maxAge: number; level: FreshLevel } {
   const configured = getConfig().AUTH_FRESH_TTL;
-  return fresh === true ? configured : Math.min(fresh, configured);
+  const policy = typeof fresh === "object" ? fresh : { maxAge: fresh === true ? undefined : fresh };
+  return { maxAge: Math.min(policy.maxAge ?? configured, configured), level: policy.level ?? "any" };
+}
+
+/**
+ * Throws `fresh_token_required` unless the token proves presence recently
+ * and strongly enough. The account's methods are read only when needed (a
+ * refusal says which proofs the dialog can offer; multi_factor depends on
+ * them), so an ordinary fresh request costs no extra query.
+ */
+export async function assertFresh(claims: AccessClaims, userId: string, fresh: true | number | FreshPolicy): Promise<void> {
+  const { maxAge, level } = freshPolicy(fresh);
+  const recent = isFresh(claims, maxAge);
+  if (recent && level === "any") return;
+  const methods = await accountMethods(userId);
+  if (recent && meetsLevel(claims.amr, level, methods)) return;
+  throw new AuthError("fresh_token_required", { maxAge, level, methods });
 }
 
 export function isFresh(claims: AccessClaims, windowSeconds: number, now = Date.now()): boolean {
@@ -85,10 +115,7 @@ export async function authenticateAccess(request: Request, options: GuardOptions
   // triggered it: unsafe methods must prove they read the CSRF value.
   if (isUnsafeMethod(request.method)) await assertCsrfToken(request, claims.sid);
   const { user, expiresAt } = await loadLiveSession(claims);
-  if (options.fresh) {
-    const windowSeconds = freshWindow(options.fresh);
-    if (!isFresh(claims, windowSeconds)) throw new AuthError("fresh_token_required", { maxAge: windowSeconds });
-  }
+  if (options.fresh) await assertFresh(claims, user.id, options.fresh);
   return { kind: "access", claims, user, sessionId: claims.sid, sessionExpiresAt: expiresAt, secure: isSecureRequest(request) };
 }
 
@@ -108,8 +135,10 @@ type Handler<A> = (request: Request, auth: A, context: RouteContext) => Promise<
  *
  * - `withAuth(handler)` ≈ `@jwt_required()`: a valid access token, fresh or not.
  * - `withAuth(handler, { fresh: true })` ≈ `@jwt_required(fresh=True)`: 401
- *   `fresh_token_required` (with `maxAge`) unless the password was checked
- *   recently; `{ fresh: 300 }` asks for the last five minutes.
+ *   `fresh_token_required` (with `maxAge`, `level` and the account's
+ *   `methods`) unless the user proved presence recently; `{ fresh: 300 }`
+ *   asks for the last five minutes; `{ fresh: { maxAge: 300, level:
+ *   "multi_factor" } }` also for a passkey or password plus code.
  * - `withAuth(handler, { refresh: true })` ≈ `@jwt_required(refresh=True)`:
  *   only a refresh token (its cookie only reaches /api/auth/*).
  *

@@ -17,5 +17,6 @@ export function sessionViewFromClaims(claims: AccessClaims, sessionExpiresAt: Da
     accessExpiresAt: new Date(claims.exp * 1000).toISOString(),
     refreshExpiresAt: sessionExpiresAt.toISOString(),
     authTime: new Date(claims.auth_time * 1000).toISOString(),
+    methods: claims.amr,
   };
 }

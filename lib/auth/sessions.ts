@@ -4,6 +4,7 @@ import { getConfig } from "../config";
 import { getDb, sqlNow } from "../db";
 import { csrfTokenFor } from "./csrf";
 import { AuthError } from "./errors";
+import { decodeMethods, encodeMethods, proofOf, type Proof } from "./proofs/proof";
 import { signAccessToken, signRefreshToken, type RefreshClaims } from "./tokens";
 import type { SessionListItem, SessionView } from "../shared/api-types";
 
@@ -24,19 +25,21 @@ interface SessionRow {
   userId: string;
   expiresAt: Date;
   authTime: Date;
+  authMethods: string;
   currentJti: string;
 }
 
-const SESSION_SELECT = { id: true, userId: true, expiresAt: true, authTime: true, currentJti: true } as const;
+const SESSION_SELECT = { id: true, userId: true, expiresAt: true, authTime: true, authMethods: true, currentJti: true } as const;
 
-/** Signs the token pair for a session row; `fresh` only right after a password check. */
+/** Signs the token pair for a session row; `fresh` only right after a proof of presence. */
 async function issue(session: SessionRow, options: { fresh: boolean; refresh: boolean }): Promise<IssuedSession> {
   const { AUTH_ACCESS_TTL, AUTH_FRESH_TTL } = getConfig();
   const now = Date.now();
   const accessExpiresAt = new Date(Math.min(now + AUTH_ACCESS_TTL * 1000, session.expiresAt.getTime()));
   const freshUntil = options.fresh ? new Date(session.authTime.getTime() + AUTH_FRESH_TTL * 1000) : null;
+  const methods = decodeMethods(session.authMethods);
   const [access, refresh, csrf] = await Promise.all([
-    signAccessToken({ userId: session.userId, sessionId: session.id, fresh: options.fresh, authTime: session.authTime, expiresAt: accessExpiresAt }),
+    signAccessToken({ userId: session.userId, sessionId: session.id, fresh: options.fresh, authTime: session.authTime, methods, expiresAt: accessExpiresAt }),
     options.refresh
       ? signRefreshToken({ userId: session.userId, sessionId: session.id, jti: session.currentJti, expiresAt: session.expiresAt })
       : undefined,
@@ -50,6 +53,7 @@ async function issue(session: SessionRow, options: { fresh: boolean; refresh: bo
       accessExpiresAt: accessExpiresAt.toISOString(),
       refreshExpiresAt: session.expiresAt.toISOString(),
       authTime: session.authTime.toISOString(),
+      methods,
     },
     access,
     refresh,
@@ -58,9 +62,9 @@ async function issue(session: SessionRow, options: { fresh: boolean; refresh: bo
   };
 }
 
-/** A new sign-in: a new refresh family, and a fresh access token. */
-export async function createSession(userId: string, userAgent: string): Promise<IssuedSession> {
-  const now = new Date();
+/** A new sign-in from a proof of presence: a new refresh family, and a fresh access token. */
+export async function createSession(userId: string, userAgent: string, proof: Proof = proofOf(["password"])): Promise<IssuedSession> {
+  const now = proof.at;
   const session = await getDb().session.create({
     data: {
       id: randomUUID(),
@@ -68,6 +72,7 @@ export async function createSession(userId: string, userAgent: string): Promise<
       createdAt: now,
       lastUsedAt: now,
       authTime: now,
+      authMethods: encodeMethods(proof.methods),
       expiresAt: new Date(now.getTime() + getConfig().AUTH_REFRESH_TTL * 1000),
       currentJti: randomUUID(),
       userAgent: userAgent.slice(0, 300),
@@ -102,7 +107,7 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
     SET "currentJti" = ${newJti}, "parentJti" = ${claims.jti}, "rotatedAt" = ${sqlNow()}, "lastUsedAt" = ${now}
     WHERE "id" = ${claims.sid} AND "userId" = ${claims.sub} AND "currentJti" = ${claims.jti}
       AND "revokedAt" IS NULL AND "expiresAt" > ${now}
-    RETURNING "id", "userId", "expiresAt", "authTime", "currentJti"`;
+    RETURNING "id", "userId", "expiresAt", "authTime", "authMethods", "currentJti"`;
   if (rotated.length === 1) return issue(rotated[0], { fresh: false, refresh: true });
 
   // Not the current token (or the session has ended): the rare path decides
@@ -122,12 +127,15 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
   throw new AuthError("token_revoked", { description: "This refresh token was already used. The session has been ended for safety." });
 }
 
-/** After a password check on an existing session: a fresh access token, same refresh token. */
-export async function refreshFreshness(sessionId: string): Promise<IssuedSession> {
-  const now = new Date();
+/**
+ * A confirmation ("Confirm it's you") on an existing session: a fresh access
+ * token recording the new proof, same session, same refresh token. A refresh
+ * later keeps this `authTime` and these methods and drops only freshness.
+ */
+export async function refreshFreshness(sessionId: string, proof: Proof = proofOf(["password"])): Promise<IssuedSession> {
   const session = await getDb().session.update({
     where: { id: sessionId },
-    data: { authTime: now, lastUsedAt: now },
+    data: { authTime: proof.at, authMethods: encodeMethods(proof.methods), lastUsedAt: proof.at },
     select: SESSION_SELECT,
   });
   return issue(session, { fresh: true, refresh: false });

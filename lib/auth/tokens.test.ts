@@ -40,6 +40,7 @@ const accessInput = (overrides: Partial<Parameters<typeof tokens.signAccessToken
   sessionId: "session-1",
   fresh: true,
   authTime: new Date(),
+  methods: ["password" as const],
   expiresAt: inMinutes(15),
   ...overrides,
 });
@@ -85,6 +86,7 @@ describe("sign and verify", () => {
     assert.equal(claims.type, "access");
     assert.equal(claims.fresh, true);
     assert.equal(claims.auth_time, Math.floor(authTime.getTime() / 1000));
+    assert.deepEqual(claims.amr, ["password"]);
     assert.equal(claims.iss, "fresh-auth");
     assert.equal(claims.aud, "fresh-auth");
     assert.ok(claims.jti.length > 0);

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
 import { z } from "zod";
+import type { AuthMethod } from "../shared/api-types";
 import { AuthError } from "./errors";
 import { getKeys } from "./keys";
 
@@ -43,7 +44,10 @@ const base = {
   iss: z.literal(ISSUER),
   aud: z.literal(AUDIENCE),
 };
-const accessClaims = z.object({ ...base, type: z.literal("access"), fresh: z.boolean(), auth_time: z.number().int() });
+// `amr` (RFC 8176's name): how the last proof of presence was made. Tokens
+// signed before it existed read as a password sign-in, which they were.
+const amr = z.array(z.enum(["password", "passkey", "totp", "recovery_code"])).min(1).max(4).default(["password"]);
+const accessClaims = z.object({ ...base, type: z.literal("access"), fresh: z.boolean(), auth_time: z.number().int(), amr });
 const refreshClaims = z.object({ ...base, type: z.literal("refresh") });
 
 export type AccessClaims = z.infer<typeof accessClaims>;
@@ -68,11 +72,12 @@ export function signAccessToken(input: {
   sessionId: string;
   fresh: boolean;
   authTime: Date;
+  methods: AuthMethod[];
   expiresAt: Date;
 }): Promise<string> {
   return sign(
     "access",
-    { sub: input.userId, sid: input.sessionId, jti: randomUUID(), fresh: input.fresh, auth_time: seconds(input.authTime) },
+    { sub: input.userId, sid: input.sessionId, jti: randomUUID(), fresh: input.fresh, auth_time: seconds(input.authTime), amr: input.methods },
     input.expiresAt,
   );
 }

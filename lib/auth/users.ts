@@ -9,7 +9,7 @@ import { hashPassword } from "./password";
 /** A user as the API shows it: never the password hash. */
 export type PublicUser = User;
 
-export const PUBLIC_USER_SELECT = { id: true, email: true, name: true } as const;
+export const PUBLIC_USER_SELECT = { id: true, email: true, name: true, emailVerified: true } as const;
 
 /**
  * One address, one account: trimmed, normalised and lower-cased before it is

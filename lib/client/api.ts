@@ -35,8 +35,15 @@ interface SendOptions extends RequestOptions {
   exclusive?: boolean;
 }
 
-/** Opens the "Confirm your password" dialog; resolves after a successful fresh-login. */
-export type ReauthHandler = () => Promise<void>;
+/**
+ * Opens the "Confirm it's you" dialog; resolves after a successful
+ * fresh-login. It is given the refusal, whose `level` and `methods` say which
+ * proofs to offer.
+ */
+export type ReauthHandler = (refusal: ApiError) => Promise<void>;
+
+/** What the dialog proves presence with: the body of POST /api/auth/fresh-login. */
+export type FreshLoginProof = { password: string } | { passkey: unknown } | { code: string } | { password: string; code: string };
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // Answers that set new token cookies (which scripts cannot see): the shared
@@ -48,7 +55,7 @@ const writesTokens = (path: string) => path.startsWith("/api/auth/") || path ===
 /**
  * The fetch wrapper every page uses, and SWR's fetcher. Adds the CSRF header,
  * renews an expired access token once (shared by every request, in every tab),
- * and parks requests that need a fresh token behind one password dialog, then
+ * and parks requests that need a fresh token behind one "Confirm it's you" dialog, then
  * replays them with their original method and body.
  */
 export function createApiClient(env: ClientEnv) {
@@ -78,8 +85,8 @@ export function createApiClient(env: ClientEnv) {
   });
 
   /** However many requests wait, the dialog opens once and they all share its outcome. */
-  function reauthenticate(handler: ReauthHandler): Promise<void> {
-    reauthInflight ??= handler().finally(() => {
+  function reauthenticate(handler: ReauthHandler, refusal: ApiError): Promise<void> {
+    reauthInflight ??= handler(refusal).finally(() => {
       reauthInflight = null;
     });
     return reauthInflight;
@@ -128,7 +135,7 @@ export function createApiClient(env: ClientEnv) {
       return send<T>(path, options, body, { ...tried, refresh: true });
     }
     if (error.code === "fresh_token_required" && options.reauth !== false && !tried.reauth && reauthHandler) {
-      await reauthenticate(reauthHandler);
+      await reauthenticate(reauthHandler, error);
       return send<T>(path, options, body, { ...tried, reauth: true });
     }
     if (isSessionGone(error)) goToLogin();
@@ -159,8 +166,9 @@ export function createApiClient(env: ClientEnv) {
      * refresh answer landing after it would replace the fresh token with a
      * stale one) and never re-opens the dialog.
      */
-    async freshLogin(password: string): Promise<SessionInfo> {
-      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json: { password }, reauth: false, exclusive: true });
+    async freshLogin(proof: string | FreshLoginProof): Promise<SessionInfo> {
+      const json = typeof proof === "string" ? { password: proof } : proof;
+      const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json, reauth: false, exclusive: true });
       env.notify({ kind: "re-verified", at: env.now().toISOString(), session });
       return session;
     },

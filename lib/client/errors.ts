@@ -1,4 +1,4 @@
-import { isErrorCode, type ErrorBody, type ErrorCode } from "../shared/error-codes";
+import { isErrorCode, type ErrorBody, type ErrorCode, type FreshLevel } from "../shared/error-codes";
 
 /** Codes the browser adds to the server's list: things that happen on this side of the wire. */
 export type ClientErrorCode = ErrorCode | "network_error" | "reauth_cancelled" | "session_ended";
@@ -14,7 +14,7 @@ export class ClientError extends Error {
   }
 }
 
-/** The server's error, rebuilt from its JSON body `{error, description, fields?, maxAge?}`. */
+/** The server's error, rebuilt from its JSON body `{error, description, fields?, maxAge?, level?, methods?}`. */
 export class ApiError extends ClientError {
   declare readonly code: ErrorCode;
   constructor(
@@ -25,6 +25,10 @@ export class ApiError extends ClientError {
     readonly maxAge?: number,
     /** Seconds from the `Retry-After` header (429, 503). */
     readonly retryAfter?: number,
+    /** fresh_token_required: how strong a proof the route wants. */
+    readonly level?: FreshLevel,
+    /** fresh_token_required: the proofs this account can give ("password", "passkey", "totp"). */
+    readonly methods?: string[],
   ) {
     super(code, description);
   }
@@ -37,10 +41,10 @@ export class NetworkError extends ClientError {
   }
 }
 
-/** The user pressed Cancel (or Escape) in the "Confirm your password" dialog. */
+/** The user pressed Cancel (or Escape) in the "Confirm it's you" dialog. */
 export class ReauthCancelledError extends ClientError {
   constructor() {
-    super("reauth_cancelled", "The password check was cancelled.");
+    super("reauth_cancelled", "The confirmation was cancelled.");
   }
 }
 
@@ -83,5 +87,7 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   const maxAge = typeof body.maxAge === "number" ? body.maxAge : undefined;
   const retryHeader = Number(response.headers.get("retry-after"));
   const retryAfter = Number.isFinite(retryHeader) && retryHeader > 0 ? retryHeader : undefined;
-  return new ApiError(code, response.status, description, fields, maxAge, retryAfter);
+  const level = body.level === "any" || body.level === "multi_factor" ? body.level : undefined;
+  const methods = Array.isArray(body.methods) ? body.methods.filter((m): m is string => typeof m === "string") : undefined;
+  return new ApiError(code, response.status, description, fields, maxAge, retryAfter, level, methods);
 }

@@ -1,17 +1,27 @@
 "use client";
 
 import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import useSWR from "swr";
 import { ApiError, isSessionGone, ReauthCancelledError, SessionEndedError } from "./errors";
 import { api } from "./index";
 import { describeError } from "./messages";
+import type { Me } from "./types";
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
+/** "10 minutes", "1 minute", "45 seconds": how long a confirmation lasts. */
+function lasting(seconds: number): string {
+  if (seconds >= 120) return `${Math.round(seconds / 60)} minutes`;
+  if (seconds >= 60) return "1 minute";
+  return `${seconds} seconds`;
+}
+
 /**
- * The one "Confirm your password" dialog. It registers itself as the
- * wrapper's re-login hook, so any request that meets `fresh_token_required`
- * parks here; the page underneath is never navigated or remounted, so what
- * the user typed is still there when the request is replayed.
+ * The one "Confirm it's you" dialog. It registers itself as the wrapper's
+ * re-login hook, so any request that meets `fresh_token_required` parks
+ * here; the page underneath is never navigated or remounted, so what the
+ * user typed is still there when the request is replayed. It names the
+ * account being confirmed, so nobody types a password into the wrong one.
  */
 export function ReauthDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
@@ -21,14 +31,18 @@ export function ReauthDialog() {
   const [open, setOpen] = useState(false);
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [refusal, setRefusal] = useState<ApiError | null>(null);
+  // The account is read only while the dialog is open (SWR's cache usually has it).
+  const { data: me } = useSWR<Me>(open ? "/api/me" : null);
   const id = useId();
 
   useEffect(
     () =>
       api.setReauthHandler(
-        () =>
+        (reason) =>
           new Promise<void>((resolve, reject) => {
             waiter.current = { resolve, reject };
+            setRefusal(reason);
             returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
             setError(null);
             setOpen(true);
@@ -101,13 +115,23 @@ export function ReauthDialog() {
       }}
     >
       <form onSubmit={onSubmit} noValidate>
-        <h2 id={`${id}-title`}>Confirm your password</h2>
+        <h2 id={`${id}-title`}>Confirm it&apos;s you</h2>
+        {me && (
+          <p className="dialog-account">
+            {me.user.name && <span className="dialog-account-name">{me.user.name} · </span>}
+            <span className="dialog-account-email">{me.user.email}</span>
+          </p>
+        )}
         <p id={`${id}-text`} className="muted">
-          This action needs a recent password check. Your request will continue as soon as you confirm.
+          This action needs a recent confirmation. Your request will continue as soon as you confirm
+          {refusal?.maxAge ? `, and you won't be asked again for ${lasting(refusal.maxAge)}.` : "."}
         </p>
         <div className="field">
           <label htmlFor={`${id}-password`}>Password</label>
           <input ref={input} id={`${id}-password`} name="password" type="password" autoComplete="current-password" required aria-invalid={error ? true : undefined} />
+          <a className="field-link" href="/forgot-password">
+            Forgot password?
+          </a>
         </div>
         {error && (
           <p role="alert" className="notice notice-error">

@@ -20,7 +20,7 @@ before(async () => {
 const T0 = Date.parse("2026-12-01T10:00:00Z");
 const iso = (ms: number) => new Date(ms).toISOString();
 function session(accessExpiresAt: number, extra: Partial<SessionInfo> = {}): SessionInfo {
-  return { id: "s1", fresh: false, freshUntil: null, accessExpiresAt: iso(accessExpiresAt), refreshExpiresAt: iso(T0 + 864e5), authTime: iso(T0), ...extra };
+  return { id: "s1", fresh: false, freshUntil: null, accessExpiresAt: iso(accessExpiresAt), refreshExpiresAt: iso(T0 + 864e5), authTime: iso(T0), methods: ["password"], ...extra };
 }
 const kinds = () => timeline.timelineSnapshot().events.map((e) => e.kind);
 

@@ -7,7 +7,15 @@ export interface User {
   id: string;
   email: string;
   name: string;
+  emailVerified: boolean;
 }
+
+/**
+ * How a proof of presence was made (the access token's `amr` claim, RFC 8176
+ * in spirit): "password", "passkey", "totp" (an authenticator code) or
+ * "recovery_code".
+ */
+export type AuthMethod = "password" | "passkey" | "totp" | "recovery_code";
 
 /** The `session` object: what the browser may know about its tokens. */
 export interface SessionView {
@@ -17,8 +25,10 @@ export interface SessionView {
   freshUntil: string | null;
   accessExpiresAt: string;
   refreshExpiresAt: string;
-  /** The last password check. */
+  /** The last proof of presence (password, passkey or code). */
   authTime: string;
+  /** How that proof was made, e.g. ["password"], ["passkey"], ["password","totp"]. */
+  methods: AuthMethod[];
 }
 
 /** One row of `GET /api/sessions`. */

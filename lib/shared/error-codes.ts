@@ -5,12 +5,14 @@
 export const ERROR_STATUS = {
   invalid_request: 400,
   invalid_json: 400,
+  invalid_link: 400,
   authorization_required: 401,
   token_expired: 401,
   invalid_token: 401,
   token_revoked: 401,
   fresh_token_required: 401,
   invalid_credentials: 401,
+  second_factor_required: 401,
   csrf_failed: 403,
   not_found: 404,
   method_not_allowed: 405,
@@ -36,4 +38,11 @@ export interface ErrorBody {
   fields?: Record<string, string>;
   /** fresh_token_required: the route's freshness window in seconds. */
   maxAge?: number;
+  /** fresh_token_required: how strong the proof must be. */
+  level?: FreshLevel;
+  /** fresh_token_required: the proofs this account can give; second_factor_required: the codes the pending sign-in accepts. */
+  methods?: string[];
 }
+
+/** "any": one proof of presence; "multi_factor": a passkey, or password plus code. */
+export type FreshLevel = "any" | "multi_factor";

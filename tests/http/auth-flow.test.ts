@@ -11,8 +11,9 @@ after(() => server?.stop());
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 function assertSessionShape(session: any, fresh: boolean) {
-  assert.deepEqual(Object.keys(session).sort(), ["accessExpiresAt", "authTime", "fresh", "freshUntil", "id", "refreshExpiresAt"]);
+  assert.deepEqual(Object.keys(session).sort(), ["accessExpiresAt", "authTime", "fresh", "freshUntil", "id", "methods", "refreshExpiresAt"]);
   assert.equal(session.fresh, fresh);
+  assert.deepEqual(session.methods, ["password"], "a password sign-in, and a refresh keeps the methods");
   for (const key of ["accessExpiresAt", "refreshExpiresAt", "authTime"]) assert.match(session[key], ISO);
   if (fresh) assert.match(session.freshUntil, ISO);
   else assert.equal(session.freshUntil, null);
@@ -24,7 +25,8 @@ describe("the fresh-token walk-through from the README", () => {
     const client = new Client(server.url);
     const reg = await client.post("/api/auth/register", { email, password: PASSWORD, name: "Ann" });
     assert.equal(reg.status, 201);
-    assert.deepEqual(Object.keys(reg.data.user).sort(), ["email", "id", "name"]);
+    assert.deepEqual(Object.keys(reg.data.user).sort(), ["email", "emailVerified", "id", "name"]);
+    assert.equal(reg.data.user.emailVerified, false);
     assert.equal(reg.data.user.email, email);
     assertSessionShape(reg.data.session, true);
 
@@ -37,12 +39,18 @@ describe("the fresh-token walk-through from the README", () => {
     assert.equal(refused.status, 401);
     assert.equal(refused.data.error, "fresh_token_required");
     assert.equal(refused.data.maxAge, 600);
+    assert.equal(refused.data.level, "any");
+    assert.deepEqual(refused.data.methods, ["password"], "the proofs this account can give");
     assert.equal(refused.headers.get("www-authenticate"), 'Bearer error="fresh_token_required"');
 
     const refreshCookieBefore = client.cookie("refresh_token");
     const fresh = await client.post("/api/auth/fresh-login", { password: PASSWORD });
     assert.equal(fresh.status, 200);
     assertSessionShape(fresh.data.session, true);
+    assert.equal(Date.parse(fresh.data.session.authTime) > Date.parse(reg.data.session.authTime) - 1000, true);
+    const me = await client.get("/api/me");
+    assert.deepEqual(me.data.session.methods, ["password"], "the access token says how (amr)");
+    assert.equal(me.data.user.emailVerified, false);
     assert.ok(!fresh.setCookies.some((c) => c.startsWith("refresh_token=")), "fresh-login leaves the refresh token alone");
     assert.equal(client.cookie("refresh_token"), refreshCookieBefore);
 

@@ -23,7 +23,7 @@ const HTTPS_NAMES = { access: "__Host-access_token", refresh: "__Secure-refresh_
 /** The one error shape: exactly {error, description}, plus `fields` or `maxAge` where the contract says. */
 function assertErrorShape(res: Res, status: number, code: string) {
   assertError(res, status, code);
-  const extra = code === "invalid_request" ? ["fields"] : code === "fresh_token_required" ? ["maxAge"] : [];
+  const extra = code === "invalid_request" ? ["fields"] : code === "fresh_token_required" ? ["level", "maxAge", "methods"] : [];
   assert.deepEqual(Object.keys(res.data).sort(), ["description", "error", ...extra].sort(), JSON.stringify(res.data));
   assert.ok(typeof res.data.description === "string" && res.data.description.length > 0);
   assert.equal(res.headers.get("cache-control"), "no-store", `${status} ${code}`);
@@ -202,7 +202,7 @@ describe("response shapes and headers", () => {
       assert.equal(res.status, status, `${label}: ${JSON.stringify(res.data)}`);
       assert.equal(res.headers.get("cache-control"), "no-store", label);
       if (status === 204) assert.equal(res.data, null, `${label}: empty body`);
-      if (res.data?.user) assert.deepEqual(Object.keys(res.data.user).sort(), ["email", "id", "name"], label);
+      if (res.data?.user) assert.deepEqual(Object.keys(res.data.user).sort(), ["email", "emailVerified", "id", "name"], label);
     }
   });
 
@@ -252,6 +252,8 @@ describe("response shapes and headers", () => {
     for (const res of [await client.delete("/api/account"), await client.put("/api/account/email", { email: uniqueEmail() })]) {
       assertErrorShape(res, 401, "fresh_token_required");
       assert.equal(res.data.maxAge, 600);
+      assert.equal(res.data.level, "any");
+      assert.deepEqual(res.data.methods, ["password"]);
     }
   });
 
