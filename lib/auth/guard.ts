@@ -1,12 +1,12 @@
 import "server-only";
 import { getConfig } from "../config";
-import { getDb } from "../db";
 import { route, type RouteContext, type RouteHandler } from "../http/route";
 import { readCookies, isSecureRequest } from "./cookies";
 import { assertCsrfToken, isUnsafeMethod } from "./csrf";
 import { AuthError } from "./errors";
 import { verifyToken, type AccessClaims, type RefreshClaims } from "./tokens";
 import { accountMethods } from "./proofs/account-methods";
+import { readLiveSession } from "./session-store";
 import { meetsLevel, type FreshLevel } from "./proofs/proof";
 import { verifyAccessToken } from "./verified-tokens";
 import type { PublicUser } from "./users";
@@ -46,38 +46,22 @@ export interface GuardOptions {
   fresh?: boolean | number | FreshPolicy;
 }
 
-interface LiveSessionRow {
-  userId: string;
-  revokedAt: Date | null;
-  expiresAt: Date;
-  id: string;
-  email: string;
-  name: string;
-  /** SQLite answers a raw BOOLEAN as 0/1. */
-  emailVerified: boolean | number;
-}
-
 /**
  * Loads the session and its user by primary key and refuses tokens whose
  * session has ended: this is what makes logout, revocation, password change
  * and account deletion take effect on the very next request, on every
  * instance, even though the JWT itself is still unexpired.
  *
- * This runs on every authenticated request, so it is one round trip: Prisma's
- * findUnique with a relation select issues two SELECTs (its "join" strategy is
- * neither available for SQLite nor enabled), hence one parameterised JOIN,
- * written in the SQL both providers accept (quoted identifiers).
+ * This runs on every authenticated request, so it is one round trip (one
+ * JOIN by primary key) and, on SQLite, a prepared statement outside Prisma:
+ * lib/auth/session-store.ts, decision 505.
  */
 export async function loadLiveSession(claims: { sid: string; sub: string }): Promise<{ user: PublicUser; expiresAt: Date }> {
-  const rows = await getDb().$queryRaw<LiveSessionRow[]>`
-    SELECT s."userId", s."revokedAt", s."expiresAt", u."id", u."email", u."name", u."emailVerified"
-    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ${claims.sid}`;
-  const session = rows[0];
+  const session = await readLiveSession(claims.sid);
   if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub) {
     throw new AuthError("token_revoked");
   }
-  const user = { id: session.id, email: session.email, name: session.name, emailVerified: Boolean(session.emailVerified) };
+  const user = { id: session.id, email: session.email, name: session.name, emailVerified: session.emailVerified };
   return { user, expiresAt: session.expiresAt };
 }
 

@@ -1,9 +1,10 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
+import { errors, jwtVerify, type JWTHeaderParameters, type JWTPayload } from "jose";
 import { z } from "zod";
 import type { AuthMethod } from "../shared/api-types";
 import { AuthError } from "./errors";
+import { signHs256 } from "./hs256";
 import { getKeys } from "./keys";
 
 export type TokenType = "access" | "refresh";
@@ -56,15 +57,12 @@ type ClaimsOf<T extends TokenType> = T extends "access" ? AccessClaims : Refresh
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+// Synchronous HMAC (lib/auth/hs256.ts, decision 506); the claims and header
+// are exactly those SignJWT set: iss, aud, iat (now), exp, and alg/typ/kid.
 async function sign(type: TokenType, claims: JWTPayload & { sub: string; jti: string }, expiresAt: Date) {
   const { current } = await getKeys();
-  return new SignJWT({ ...claims, type })
-    .setProtectedHeader({ alg: "HS256", typ: TYP[type], kid: current.kid })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(seconds(expiresAt))
-    .sign(current.jose[type]);
+  const payload = { ...claims, type, iss: ISSUER, aud: AUDIENCE, iat: seconds(new Date()), exp: seconds(expiresAt) };
+  return signHs256({ alg: "HS256", typ: TYP[type], kid: current.kid }, payload, current[type]);
 }
 
 export function signAccessToken(input: {
