@@ -11,7 +11,9 @@
 // charged to that internal (e.g. an HTTP socket callback). JSON.parse and
 // JSON.stringify at the top of a stack are their own category, tagged with
 // whoever called them. Bundled code (.next/server/chunks) is mapped back to
-// its source file through the build's source maps.
+// its source file through the build's source maps. better-sqlite3's native
+// calls get no frame of their own in V8's profile: SQLite's own time shows up
+// in the JS function that called it (the session store, or Prisma's adapter).
 import { existsSync, readFileSync } from "node:fs";
 import { SourceMap } from "node:module";
 import path from "node:path";
@@ -51,9 +53,10 @@ const OWNERS = [
   [/^scripts\/server\.mjs/, "custom server (scripts/server.mjs)"],
   [/^lib\/auth\/cookies\.ts|^node_modules\/cookie\//, "cookies (lib/auth/cookies.ts, cookie)"],
   [/^node_modules\/next\/dist\/compiled\/(cookie|@edge-runtime\/cookies)\//, "cookies (Next's own parsing)"],
-  [/^lib\/auth\/(tokens|keys|verified-tokens)\.ts|^node_modules\/(jose|zod)\//, "token verify/sign (jose, WebCrypto glue, claims)"],
+  [/^lib\/auth\/(tokens|keys|verified-tokens|hs256)\.ts|^node_modules\/(jose|zod)\//, "token verify/sign (jose, WebCrypto glue, claims)"],
   [/^lib\/auth\/csrf\.ts/, "CSRF + same-origin (lib/auth/csrf.ts)"],
-  [/^lib\/sqlite-adapter\.ts|^node_modules\/(@prisma\/adapter-better-sqlite3|better-sqlite3)\//, "SQLite driver (adapter + better-sqlite3 JS)"],
+  [/^lib\/auth\/session-store\.ts/, "session store + SQLite engine (lib/auth/session-store.ts)"],
+  [/^lib\/sqlite-adapter\.ts|^node_modules\/(@prisma\/adapter-better-sqlite3|better-sqlite3)\//, "SQLite via Prisma adapter (adapter JS + SQLite engine)"],
   [/^node_modules\/(@prisma\/adapter-pg|pg|pg-pool|pg-protocol)\//, "PostgreSQL driver"],
   [/^lib\/generated\/|^node_modules\/@prisma\/|^node_modules\/\.prisma|^wasm:/, "Prisma (query building, compiler, result mapping)"],
   [/^lib\/auth\/guard\.ts/, "guard (lib/auth/guard.ts)"],
@@ -74,7 +77,7 @@ const WEAK = [
   [/^node:/, "Node (other internals)"],
 ];
 const SPECIAL = { "(garbage collector)": "GC (on the request thread)", "(program)": "V8 (program: compile, IC, native)" };
-const SQLITE_PARENT = /^lib\/sqlite-adapter\.ts|^node_modules\/(@prisma\/adapter-better-sqlite3|better-sqlite3)\//;
+const SQLITE_PARENT = /^lib\/(sqlite-adapter|auth\/session-store)\.ts|^node_modules\/(@prisma\/adapter-better-sqlite3|better-sqlite3)\//;
 
 const match = (rules, source) => rules.find(([re]) => re.test(source))?.[1];
 
