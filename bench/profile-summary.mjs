@@ -8,10 +8,11 @@
 // Next, cookies, tokens, CSRF, Prisma, SQLite, …). Native frames and Node's
 // internals are transparent, so WebCrypto's JS glue is charged to jose and
 // createHmac to csrf.ts; a stack with no known part above a Node internal is
-// charged to that internal (e.g. an HTTP socket callback). JSON.parse and
-// JSON.stringify at the top of a stack are their own category, tagged with
-// whoever called them. Bundled code (.next/server/chunks) is mapped back to
-// its source file through the build's source maps. better-sqlite3's native
+// charged to that internal (e.g. an HTTP socket callback). JSON.parse,
+// JSON.stringify and URL parsing at the top of a stack are their own
+// categories, tagged with whoever called them. Bundled code (.next/server/chunks) is mapped back to
+// its source file through the build's source maps, so summarise a profile
+// against the build that produced it (bench/profile.mjs does, at once). better-sqlite3's native
 // calls get no frame of their own in V8's profile: SQLite's own time shows up
 // in the JS function that called it (the session store, or Prisma's adapter).
 import { existsSync, readFileSync } from "node:fs";
@@ -113,7 +114,10 @@ export function summarize(profile, { from = -Infinity, to = Infinity, requests =
         weak ??= match(WEAK, source);
       }
       result = strong ?? weak ?? "other (native, no JS caller)";
-      if (!leaf.callFrame.url && (name === "stringify" || name === "parse")) result = `JSON.${name} (in ${result})`;
+      // A native "parse" right under node:internal/url is URL parsing, not JSON.
+      const caller = parent.has(id) ? src(byId.get(parent.get(id))) : "";
+      if (!leaf.callFrame.url && name === "parse" && caller === "node:internal/url") result = `new URL() (in ${result})`;
+      else if (!leaf.callFrame.url && (name === "stringify" || name === "parse")) result = `JSON.${name} (in ${result})`;
     }
     ownerCache.set(id, result);
     return result;
