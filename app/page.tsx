@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SiteHeader } from "./_components/site-header";
 import { SessionPanel } from "./_components/session-panel";
 import { SessionTimeline } from "./_components/session-timeline";
+import { VerifyBanner } from "./_components/verify-banner";
 import { Greeting } from "./_components/current-user";
 import { requirePageSession } from "@/lib/auth/page";
 
@@ -15,6 +16,7 @@ export default async function HomePage() {
       <SiteHeader user={user} current="/" session={session} />
       <main id="main" className="main stack">
         <Greeting initial={user} />
+        {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <SessionPanel initial={{ user, session }} />
           <SessionTimeline session={session} />

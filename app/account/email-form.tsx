@@ -8,22 +8,25 @@ import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
 import { ApiError, api, fieldErrors, type User } from "@/lib/client";
 
+const pendingText = (email: string) => `Check ${email} for a link to confirm the change. Until then your email stays the same.`;
+
 /**
  * PUT /api/account/email needs a FRESH token. When it is not fresh, the
  * wrapper opens "Confirm it's you" over this form and replays the same
  * request afterwards; the form is never unmounted, so the typed address stays.
+ * The answer is 202: the address changes only when the new one confirms, so
+ * the current address stays on screen with the pending one beside it.
  */
-export function EmailForm({ user }: { user: User }) {
-  // The wrapper publishes every `user` it sees: this tab's change, another tab's, a confirmed link.
+export function EmailForm({ user, pendingEmail }: { user: User; pendingEmail: string | null }) {
+  // The wrapper publishes every `user` it sees: another tab's change, a confirmed link.
   const current = useCurrentUser(user).email;
   const [value, setValue] = useState("");
-  const [saved, setSaved] = useState<string | null>(null);
-  const { run, pending, error } = useAction(async () => {
-    setSaved(null);
-    const { user } = await api.put<{ user: User }>("/api/account/email", { email: value });
+  const [pending, setPending] = useState(pendingEmail);
+  const { run, pending: busy, error } = useAction(async () => {
+    const answer = await api.put<{ pendingEmail: string }>("/api/account/email", { email: value });
+    setPending(answer.pendingEmail);
     setValue("");
-    setSaved(`Your email is now ${user.email}.`);
-  }, { onReset: () => setSaved(null) });
+  });
 
   const taken = error instanceof ApiError && error.code === "email_taken";
 
@@ -40,8 +43,8 @@ export function EmailForm({ user }: { user: User }) {
       </p>
       <form onSubmit={onSubmit} noValidate>
         <Field label="New email" name="email" type="email" autoComplete="email" required value={value} onChange={(e) => setValue(e.target.value)} error={fieldErrors(error).email ?? (taken ? "That email belongs to another account." : undefined)} />
-        <FormMessage error={error} success={saved} />
-        <SubmitButton pending={pending}>Change email</SubmitButton>
+        <FormMessage error={error} success={pending && !error ? pendingText(pending) : null} />
+        <SubmitButton pending={busy}>Change email</SubmitButton>
       </form>
     </section>
   );

@@ -1,12 +1,13 @@
 import "server-only";
 import { getConfig } from "../config";
-import { getDb } from "../db";
 import { route, type RouteContext, type RouteHandler } from "../http/route";
+import { hostCookiesBinding } from "./cookie-binding";
 import { readCookies, isSecureRequest } from "./cookies";
 import { assertCsrfToken, isUnsafeMethod } from "./csrf";
 import { AuthError } from "./errors";
 import { verifyToken, type AccessClaims, type RefreshClaims } from "./tokens";
 import { accountMethods } from "./proofs/account-methods";
+import { readLiveSession } from "./session-store";
 import { meetsLevel, type FreshLevel } from "./proofs/proof";
 import { verifyAccessToken } from "./verified-tokens";
 import type { PublicUser } from "./users";
@@ -46,38 +47,38 @@ export interface GuardOptions {
   fresh?: boolean | number | FreshPolicy;
 }
 
-interface LiveSessionRow {
-  userId: string;
-  revokedAt: Date | null;
-  expiresAt: Date;
-  id: string;
-  email: string;
-  name: string;
-  /** SQLite answers a raw BOOLEAN as 0/1. */
-  emailVerified: boolean | number;
-}
-
 /**
  * Loads the session and its user by primary key and refuses tokens whose
  * session has ended: this is what makes logout, revocation, password change
  * and account deletion take effect on the very next request, on every
  * instance, even though the JWT itself is still unexpired.
  *
- * This runs on every authenticated request, so it is one round trip: Prisma's
- * findUnique with a relation select issues two SELECTs (its "join" strategy is
- * neither available for SQLite nor enabled), hence one parameterised JOIN,
- * written in the SQL both providers accept (quoted identifiers).
+ * The credential versions ride along in the same row (decision 602): a
+ * session created under an older password (a sign-in that raced the change)
+ * is over (`token_revoked`); an access token issued under an older version
+ * of a session that is current (the changing browser's own, or a copy of it
+ * taken before the change) is superseded and answers `token_expired`, so the
+ * browser refreshes with the cookie it now holds and a copy gets nowhere.
+ *
+ * This runs on every authenticated request, so it is one round trip (one
+ * JOIN by primary key) and, on SQLite, a prepared statement outside Prisma:
+ * lib/auth/session-store.ts, decision 505.
  */
-export async function loadLiveSession(claims: { sid: string; sub: string }): Promise<{ user: PublicUser; expiresAt: Date }> {
-  const rows = await getDb().$queryRaw<LiveSessionRow[]>`
-    SELECT s."userId", s."revokedAt", s."expiresAt", u."id", u."email", u."name", u."emailVerified"
-    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ${claims.sid}`;
-  const session = rows[0];
-  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub) {
+export async function loadLiveSession(claims: { sid: string; sub: string; cv?: number }): Promise<{ user: PublicUser; expiresAt: Date }> {
+  const session = await readLiveSession(claims.sid);
+  if (
+    !session ||
+    session.revokedAt ||
+    session.expiresAt <= new Date() ||
+    session.userId !== claims.sub ||
+    session.sessionCredentialVersion !== session.userCredentialVersion
+  ) {
     throw new AuthError("token_revoked");
   }
-  const user = { id: session.id, email: session.email, name: session.name, emailVerified: Boolean(session.emailVerified) };
+  if (claims.cv !== undefined && claims.cv !== session.userCredentialVersion) {
+    throw new AuthError("token_expired", { description: "The password has changed since this access token was issued. Refresh it." });
+  }
+  const user = { id: session.id, email: session.email, name: session.name, emailVerified: session.emailVerified };
   return { user, expiresAt: session.expiresAt };
 }
 
@@ -103,7 +104,7 @@ export async function assertFresh(claims: AccessClaims, userId: string, fresh: t
   throw new AuthError("fresh_token_required", { maxAge, level, methods });
 }
 
-export function isFresh(claims: AccessClaims, windowSeconds: number, now = Date.now()): boolean {
+export function isFresh(claims: Pick<AccessClaims, "fresh" | "auth_time">, windowSeconds: number, now = Date.now()): boolean {
   return claims.fresh && (claims.auth_time + windowSeconds) * 1000 > now;
 }
 
@@ -119,12 +120,21 @@ export async function authenticateAccess(request: Request, options: GuardOptions
   return { kind: "access", claims, user, sessionId: claims.sid, sessionExpiresAt: expiresAt, secure: isSecureRequest(request) };
 }
 
-/** The refresh token is checked against its session by the rotation itself. */
+/**
+ * The refresh token is checked against its session by the rotation itself.
+ * It must also belong to the session the host-only cookies name, when they
+ * are there (a planted refresh cookie is not this browser's session): a 403,
+ * which clears nothing. Without them the CSRF header, which a browser copies
+ * from the host-only CSRF cookie, is the binding.
+ */
 export async function authenticateRefresh(request: Request): Promise<RefreshAuth> {
-  const token = readCookies(request).refresh;
-  if (!token) throw new AuthError("authorization_required");
-  const claims = await verifyToken(token, "refresh");
+  const cookies = readCookies(request);
+  if (!cookies.refresh) throw new AuthError("authorization_required");
+  const claims = await verifyToken(cookies.refresh, "refresh");
   if (isUnsafeMethod(request.method)) await assertCsrfToken(request, claims.sid);
+  if ((await hostCookiesBinding(cookies, claims.sid)) === "mismatch") {
+    throw new AuthError("csrf_failed", { description: "The refresh cookie does not belong to this browser's session. Nothing was changed." });
+  }
   return { kind: "refresh", claims, sessionId: claims.sid, secure: isSecureRequest(request) };
 }
 

@@ -11,6 +11,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const STATUS: Record<string, string> = {
   deleted: "Your account has been deleted. Thank you for trying Fresh Auth.",
   "signed-out": "You have signed out.",
+  "session-ended": "Your session has ended. Please sign in again.",
 };
 
 interface Props {
@@ -21,8 +22,10 @@ export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   // Only same-origin paths: `next` must never become an open redirect.
   const next = safeNextPath(typeof params.next === "string" ? params.next : null);
-  await redirectIfSignedIn(next);
-  const status = typeof params.status === "string" ? STATUS[params.status] : undefined;
+  const statusKey = typeof params.status === "string" ? params.status : undefined;
+  // After a failed hand-off the form is the way on, even with an expired access cookie left over.
+  await redirectIfSignedIn(next, { resume: statusKey !== "session-ended" });
+  const status = statusKey ? STATUS[statusKey] : undefined;
   const serverReason = await endedSessionReason();
   const registerHref = next === "/" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (
@@ -33,6 +36,9 @@ export default async function LoginPage({ searchParams }: Props) {
           <h1>Sign in</h1>
           <p className="muted">Fresh Auth shows access, refresh and fresh tokens at work: sign in and watch your session renew itself, and confirm it&rsquo;s you before anything sensitive.</p>
           <LoginForm next={next} status={status} serverReason={serverReason} />
+          <p>
+            <Link href="/forgot-password">Forgot password?</Link>
+          </p>
           <p className="muted">
             New here? <Link href={registerHref}>Create account</Link>
           </p>
