@@ -4,6 +4,7 @@ import { getDb } from "../../db";
 import { emailChangeConfirmMail, emailChangeNoticeMail } from "../../mail/messages";
 import { queueMail } from "../../mail/send";
 import { AuthError } from "../errors";
+import { forgetAddresses } from "../known-address";
 import { isUniqueViolation, PUBLIC_USER_SELECT, type PublicUser } from "../users";
 import { takeMailBudget } from "./limits";
 import { findLiveLink, issueLinkToken, useLink } from "./tokens";
@@ -54,7 +55,11 @@ export async function verifyEmailLink(token: string): Promise<PublicUser> {
       const data = link.kind === "verify_email" ? { emailVerified: true } : { email: link.newEmail ?? "", emailVerified: true };
       const { count } = await tx.user.updateMany({ where, data });
       if (count !== 1) throw new AuthError("invalid_link");
-      if (link.kind === "email_change") await tx.emailToken.deleteMany({ where: { userId: id, kind: "verify_email", usedAt: null } });
+      if (link.kind === "email_change") {
+        await tx.emailToken.deleteMany({ where: { userId: id, kind: "verify_email", usedAt: null } });
+        // Trust earned under the old address does not move with the account (known-address.ts).
+        await forgetAddresses(id, tx);
+      }
       return tx.user.findUniqueOrThrow({ where: { id }, select: PUBLIC_USER_SELECT });
     });
   } catch (error) {

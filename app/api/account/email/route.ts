@@ -1,10 +1,9 @@
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
-import { AuthError } from "@/lib/auth/errors";
 import { withAuth } from "@/lib/auth/guard";
 import { requestEmailChange } from "@/lib/auth/links/email-change";
 import { linkOrigin } from "@/lib/auth/links/origin";
-import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
+import { limitProbing } from "@/lib/auth/rate-limit";
 import { emailSchema } from "@/lib/auth/users";
 import { json, readJson } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";
@@ -23,11 +22,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       // is no faster a way to list who has signed up than register is.
       // Mails it sends are bounded by the account's mail budget (links/limits.ts).
       const keys = { account: `user:${user.id}`, address: clientAddress(request) };
-      await assertAttemptAllowed(keys);
-      const pending = await requestEmailChange(user, email, linkOrigin(request)).catch(async (error) => {
-        if (error instanceof AuthError && error.code === "email_taken") await recordFailedAttempt(keys);
-        throw error;
-      });
+      const pending = await limitProbing(keys, () => requestEmailChange(user, email, linkOrigin(request)));
       return json(pending, { status: 202 });
     },
     { fresh: true },

@@ -6,6 +6,7 @@ import { checkCredentials } from "@/lib/auth/credentials";
 import { linkOrigin } from "@/lib/auth/links/origin";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password";
 import { sessionResponse } from "@/lib/auth/respond";
+import { proofOf } from "@/lib/auth/proofs/proof";
 import { createSession } from "@/lib/auth/sessions";
 import { noticeNewSignIn } from "@/lib/auth/sign-in-notice";
 import { emailSchema } from "@/lib/auth/users";
@@ -20,9 +21,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
     const address = clientAddress(request);
-    const user = await checkCredentials(email, password, address);
+    const { user, credentialVersion } = await checkCredentials(email, password, address);
     const userAgent = request.headers.get("user-agent") ?? "";
-    const issued = await createSession(user.id, userAgent);
+    const issued = await createSession(user.id, userAgent, proofOf(["password"]), credentialVersion);
     const origin = linkOrigin(request);
     after(() => noticeNewSignIn(user, address, userAgent, origin));
     return sessionResponse(issued, isSecureRequest(request), { user });
