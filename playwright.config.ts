@@ -47,7 +47,7 @@ const serverEnv = {
   AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: "off",
   AUTH_RATE_LIMIT_SUCCESS_ADDRESS: "off",
   WEB_CONCURRENCY: "1",
-  // Real mail to a real SMTP server (e2e/global-setup.ts); the journeys follow its links.
+  // Real mail to a real SMTP server; the e2e journeys follow its links.
   SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
   LOG_LEVEL: "warn",
   NEXT_TELEMETRY_DISABLED: "1",

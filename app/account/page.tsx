@@ -18,7 +18,7 @@ export default async function AccountPage() {
   const [sessions, pendingEmail] = await Promise.all([listSessions(user.id, session.id), pendingEmailChange(user.id)]);
   return (
     <>
-      <SiteHeader email={user.email} current="/account" session={session} />
+      <SiteHeader user={user} current="/account" session={session} />
       <main id="main" className="main stack">
         <div>
           <h1>Account</h1>
@@ -27,7 +27,7 @@ export default async function AccountPage() {
         {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <ProfileForm name={user.name} />
-          <EmailForm email={user.email} pendingEmail={pendingEmail} />
+          <EmailForm user={user} pendingEmail={pendingEmail} />
         </div>
         <PasswordForm email={user.email} />
         <SessionsList initial={sessions} />

@@ -1,7 +1,7 @@
 import "server-only";
 import { RateLimiterPrisma } from "rate-limiter-flexible";
 import { getConfig } from "../config";
-import { getDb, type Transaction } from "../db";
+import { getDb } from "../db";
 
 /**
  * Addresses an account has signed in from with the right password: the
@@ -61,6 +61,11 @@ export async function rememberAddress(userId: string, address: string): Promise<
  * The rows that forget every address of an account, for the caller's
  * transaction: rate-limiter-flexible stores `<prefix>:<key>`.
  */
-export function forgetAddresses(userId: string, client: Pick<Transaction, "rateLimit"> = getDb()) {
-  return client.rateLimit.deleteMany({ where: { key: { startsWith: `${PREFIX}:${userId}|` } } });
+export function forgetAddresses(userId: string) {
+  return getDb().rateLimit.deleteMany({ where: { key: { startsWith: knownAddressPrefix(userId) } } });
+}
+
+/** The key prefix of an account's known addresses, for a delete inside another transaction. */
+export function knownAddressPrefix(userId: string): string {
+  return `${PREFIX}:${userId}|`;
 }

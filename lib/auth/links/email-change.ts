@@ -4,7 +4,7 @@ import { getDb } from "../../db";
 import { emailChangeConfirmMail, emailChangeNoticeMail } from "../../mail/messages";
 import { queueMail } from "../../mail/send";
 import { AuthError } from "../errors";
-import { forgetAddresses } from "../known-address";
+import { knownAddressPrefix } from "../known-address";
 import { isUniqueViolation, PUBLIC_USER_SELECT, type PublicUser } from "../users";
 import { takeMailBudget } from "./limits";
 import { findLiveLink, issueLinkToken, useLink } from "./tokens";
@@ -57,8 +57,8 @@ export async function verifyEmailLink(token: string): Promise<PublicUser> {
       if (count !== 1) throw new AuthError("invalid_link");
       if (link.kind === "email_change") {
         await tx.emailToken.deleteMany({ where: { userId: id, kind: "verify_email", usedAt: null } });
-        // Trust earned under the old address does not move with the account (known-address.ts).
-        await forgetAddresses(id, tx);
+        // Trust earned under the old address does not carry over (decision 605).
+        await tx.rateLimit.deleteMany({ where: { key: { startsWith: knownAddressPrefix(id) } } });
       }
       return tx.user.findUniqueOrThrow({ where: { id }, select: PUBLIC_USER_SELECT });
     });

@@ -40,8 +40,7 @@ async function prepareResetLink(email: string, origin: string): Promise<void> {
  * (with the credential-version check on sessions) any session started under
  * the old password; the address marked verified (the link came through it);
  * and EVERY session revoked, this device's old one included, since the new
- * session is created afterwards (sessions.ts's renewAfterPasswordChange is
- * the same step for a change made from a live session). The compare-and-set on the version makes a
+ * session is created afterwards. The compare-and-set on the version makes a
  * second reset or password change racing this one lose cleanly.
  */
 async function replacePasswordAndEndSessions(tx: Transaction, user: { id: string; credentialVersion: number }, passwordHash: string): Promise<PublicUser> {
@@ -71,7 +70,7 @@ export async function confirmPasswordReset(input: ResetInput, context: { userAge
   // The new password was just chosen by the holder of the mailbox: a fresh
   // session whose proof is that password. (With TOTP on, the code checked by
   // assertSecondFactorForReset may add "totp" here.)
-  // Created under the bumped credential version: the one session that survives.
+  // Under the credential version the reset just set (sessions of older ones are refused).
   const issued = await createSession(user.id, context.userAgent, proofOf(["password"]), link.user.credentialVersion + 1);
   queueMail("password_reset_done", passwordResetDoneMail({ to: user.email, origin: context.origin }));
   return { user, issued };
