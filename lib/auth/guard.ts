@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { route, type RouteContext, type RouteHandler } from "../http/route";
+import { hostCookiesBinding } from "./cookie-binding";
 import { readCookies, isSecureRequest } from "./cookies";
 import { assertCsrfToken, isUnsafeMethod } from "./csrf";
 import { AuthError } from "./errors";
@@ -132,12 +133,21 @@ export async function authenticateAccess(request: Request, options: GuardOptions
   return { kind: "access", claims, user, sessionId: claims.sid, sessionExpiresAt: expiresAt, secure: isSecureRequest(request) };
 }
 
-/** The refresh token is checked against its session by the rotation itself. */
+/**
+ * The refresh token is checked against its session by the rotation itself.
+ * It must also belong to the session the host-only cookies name, when they
+ * are there (a planted refresh cookie is not this browser's session): a 403,
+ * which clears nothing. Without them the CSRF header, which a browser copies
+ * from the host-only CSRF cookie, is the binding.
+ */
 export async function authenticateRefresh(request: Request): Promise<RefreshAuth> {
-  const token = readCookies(request).refresh;
-  if (!token) throw new AuthError("authorization_required");
-  const claims = await verifyToken(token, "refresh");
+  const cookies = readCookies(request);
+  if (!cookies.refresh) throw new AuthError("authorization_required");
+  const claims = await verifyToken(cookies.refresh, "refresh");
   if (isUnsafeMethod(request.method)) await assertCsrfToken(request, claims.sid);
+  if ((await hostCookiesBinding(cookies, claims.sid)) === "mismatch") {
+    throw new AuthError("csrf_failed", { description: "The refresh cookie does not belong to this browser's session. Nothing was changed." });
+  }
   return { kind: "refresh", claims, sessionId: claims.sid, secure: isSecureRequest(request) };
 }
 

@@ -1,17 +1,35 @@
 import type { ClientEnv } from "./api";
 import type { TokenClock } from "./refresh";
 import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "./keys";
+import { createTabChannel } from "./channel";
+import { rememberSignOutReason } from "./sign-out-reason";
 import { recordSessionEvent } from "./timeline";
+import { publishUser } from "./user-store";
 
 // Past this, a tab waiting for the lock stops waiting and refreshes anyway:
 // a frozen or crashed holder must never wedge every other tab.
 const LOCK_WAIT_MS = 20_000;
 const LEASE_MS = 16_000;
 
-/** Over https the cookie carries the `__Host-` prefix; over http (dev, tests) it does not. */
-export function readCsrfCookie(cookieString: string): string | undefined {
-  const match = /(?:^|;\s*)(?:__Host-)?csrf_token=([^;]*)/.exec(cookieString);
-  return match ? decodeURIComponent(match[1]) : undefined;
+/**
+ * The CSRF cookie of this scheme, by its exact name: `__Host-csrf_token` over
+ * https, `csrf_token` over http. Over https a plain `csrf_token` can only have
+ * been planted (by a sibling subdomain, with a longer Path so it comes first),
+ * and reading it made every write on that path fail. Two cookies of the exact
+ * name cannot be told apart, so neither is sent.
+ */
+export function readCsrfCookie(cookieString: string, secure: boolean): string | undefined {
+  const name = secure ? "__Host-csrf_token" : "csrf_token";
+  const values = cookieString
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith(`${name}=`));
+  if (values.length !== 1) return undefined;
+  try {
+    return decodeURIComponent(values[0].slice(name.length + 1));
+  } catch {
+    return undefined;
+  }
 }
 
 function storage(): Storage | null {
@@ -104,18 +122,22 @@ async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
 
 /** The real browser, touched lazily: this module is also evaluated during server rendering. */
 export function browserEnv(): ClientEnv {
+  const tabs = createTabChannel();
   return {
     fetch: (input, init) => globalThis.fetch(input, init),
-    readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie)),
+    readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie, window.location.protocol === "https:")),
     withRefreshLock,
     clock: createClock(),
-    goToLogin: () => {
+    goToLogin: (reason) => {
+      rememberSignOutReason(reason);
       // From the /resume hand-off, come back to where it was heading, not to /resume.
       const here = window.location.pathname === "/resume" ? new URLSearchParams(window.location.search).get("next") : null;
       const next = here ?? window.location.pathname + window.location.search;
       window.location.assign(`/login?next=${encodeURIComponent(next)}`);
     },
     notify: recordSessionEvent,
+    noteUser: publishUser,
+    tabs,
     now: () => new Date(),
   };
 }
