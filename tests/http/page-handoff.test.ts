@@ -44,7 +44,7 @@ describe("page loads after the access token expired", () => {
     const elsewhere = new Client(server.url);
     assert.equal((await elsewhere.post("/api/auth/login", { email, password })).status, 200);
     assert.equal((await elsewhere.delete("/api/sessions")).status, 204);
-    // A top-level navigation: only those rotate (or are refused) here; a fetch gets the hand-off page (decision 620).
+    // A top-level navigation (decision 620: only those rotate, or are refused).
     const res = await client.navigate("/api/auth/resume?next=%2Faccount");
     assert.equal(res.status, 303);
     assert.equal(res.headers.get("location"), "/login?next=%2Faccount");
