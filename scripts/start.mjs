@@ -40,7 +40,7 @@ if (!existsSync(path.join(root, "lib/generated/sqlite/client.ts"))) {
 }
 
 const buildId = path.join(root, ".next/BUILD_ID");
-const sources = ["app", "lib", "public", "proxy.ts", "next.config.js", "package-lock.json", "tsconfig.json"];
+const sources = ["app", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "tsconfig.json"];
 if (!dev && !skipBuild && (!existsSync(buildId) || newestSource(sources) > statSync(buildId).mtimeMs)) {
   log("building (sources changed since the last build)");
   run(["node_modules/next/dist/bin/next", "build"]);

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordFailedSignIn } from "../activity/failed-sign-in";
 import { AuthError } from "./errors";
 import { knownAddressKey, rememberAddress } from "./known-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
@@ -13,12 +14,13 @@ import { findPasswordHash, findUserByEmail, type PublicUser } from "./users";
  * An address this account has signed in from before keeps a guessing budget
  * of its own (known-address.ts), so an attacker cannot lock the owner out.
  */
-export async function checkCredentials(email: string, password: string, address: string): Promise<PublicUser> {
+export async function checkCredentials(email: string, password: string, address: string, userAgent = ""): Promise<PublicUser> {
   const attempt = await beginAttempt({ account: email, address, trusted: await knownAddressKey(email, address) });
   const user = await findUserByEmail(email);
   const ok = user ? await verifyPassword(password, user.passwordHash) : await verifyAgainstDummy(password);
   if (!user || !ok) {
-    await attempt.failed();
+    // The account's owner sees the attempt (one event per burst); unknown e-mails have no one to tell.
+    await Promise.all([attempt.failed(), user && recordFailedSignIn(user.id, { ip: address, userAgent })]);
     throw new AuthError("invalid_credentials");
   }
   await attempt.succeeded();

@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { withEvent, type ClientInfo, type NewEvent } from "../activity/record";
 import { getConfig } from "../config";
 import { getDb, sqlNow } from "../db";
 import { csrfTokenFor } from "./csrf";
@@ -62,12 +63,19 @@ async function issue(session: SessionRow, options: { fresh: boolean; refresh: bo
   };
 }
 
-/** A new sign-in from a proof of presence: a new refresh family, and a fresh access token. */
-export async function createSession(userId: string, userAgent: string, proof: Proof = proofOf(["password"])): Promise<IssuedSession> {
+/**
+ * A new sign-in from a proof of presence: a new refresh family, and a fresh
+ * access token, with its `signed_in` event in the same transaction. `client`
+ * may still be a bare user agent (callers that do not pass the address yet).
+ */
+export async function createSession(userId: string, client: ClientInfo | string, proof: Proof = proofOf(["password"])): Promise<IssuedSession> {
   const now = proof.at;
-  const session = await getDb().session.create({
+  const id = randomUUID();
+  const from = typeof client === "string" ? { ip: "", userAgent: client } : client;
+  const event: NewEvent = { userId, type: "signed_in", ...from, sessionId: id, detail: { methods: proof.methods } };
+  const session = await withEvent(event, (db) => db.session.create({
     data: {
-      id: randomUUID(),
+      id,
       userId,
       createdAt: now,
       lastUsedAt: now,
@@ -75,10 +83,10 @@ export async function createSession(userId: string, userAgent: string, proof: Pr
       authMethods: encodeMethods(proof.methods),
       expiresAt: new Date(now.getTime() + getConfig().AUTH_REFRESH_TTL * 1000),
       currentJti: randomUUID(),
-      userAgent: userAgent.slice(0, 300),
+      userAgent: from.userAgent.slice(0, 300),
     },
     select: SESSION_SELECT,
-  });
+  }));
   return issue(session, { fresh: true, refresh: true });
 }
 
@@ -94,7 +102,7 @@ export async function createSession(userId: string, userAgent: string, proof: Pr
  *   copy is in someone else's hands: the whole session is revoked, signing out
  *   both the thief and the victim.
  */
-export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedSession> {
+export async function rotateRefreshToken(claims: RefreshClaims, client?: ClientInfo): Promise<IssuedSession> {
   const db = getDb();
   const now = new Date();
   const newJti = randomUUID();
@@ -123,7 +131,7 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
   const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= graceMs;
   if (session.parentJti === claims.jti && withinGrace) return issue(session, { fresh: false, refresh: true });
 
-  await revokeSession(session.id, "refresh_token_reuse");
+  await revokeSession(session.id, "refresh_token_reuse", { userId: session.userId, type: "refresh_reuse_detected", ...client, sessionId: session.id });
   throw new AuthError("token_revoked", { description: "This refresh token was already used. The session has been ended for safety." });
 }
 
@@ -132,24 +140,26 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
  * token recording the new proof, same session, same refresh token. A refresh
  * later keeps this `authTime` and these methods and drops only freshness.
  */
-export async function refreshFreshness(sessionId: string, proof: Proof = proofOf(["password"])): Promise<IssuedSession> {
-  const session = await getDb().session.update({
+export async function refreshFreshness(sessionId: string, proof: Proof = proofOf(["password"]), event?: NewEvent): Promise<IssuedSession> {
+  const session = await withEvent(event && { ...event, detail: { methods: proof.methods } }, (db) => db.session.update({
     where: { id: sessionId },
     data: { authTime: proof.at, authMethods: encodeMethods(proof.methods), lastUsedAt: proof.at },
     select: SESSION_SELECT,
-  });
+  }));
   return issue(session, { fresh: true, refresh: false });
 }
 
-export async function revokeSession(sessionId: string, reason: string): Promise<void> {
-  await getDb().session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+/** `event`, when given, is recorded only by the call that actually ends the session. */
+export async function revokeSession(sessionId: string, reason: string, event?: NewEvent): Promise<void> {
+  await withEvent(event, (db) => db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } }), ({ count }) => count === 1);
 }
 
-export async function revokeOtherSessions(userId: string, keepSessionId: string, reason: string): Promise<number> {
-  const { count } = await getDb().session.updateMany({
+/** `event` (one for all of them, with the count) is recorded when at least one session ends. */
+export async function revokeOtherSessions(userId: string, keepSessionId: string, reason: string, event?: NewEvent): Promise<number> {
+  const { count } = await withEvent(event, (db) => db.session.updateMany({
     where: { userId, id: { not: keepSessionId }, revokedAt: null },
     data: { revokedAt: new Date(), revokedReason: reason },
-  });
+  }), (result) => result.count > 0 && { count: result.count });
   return count;
 }
 
@@ -169,10 +179,10 @@ export async function listSessions(userId: string, currentSessionId: string): Pr
 }
 
 /** Revokes one of the user's own live sessions; false when there is none by that id. */
-export async function revokeUserSession(userId: string, sessionId: string, reason: string): Promise<boolean> {
-  const { count } = await getDb().session.updateMany({
+export async function revokeUserSession(userId: string, sessionId: string, reason: string, event?: NewEvent): Promise<boolean> {
+  const { count } = await withEvent(event, (db) => db.session.updateMany({
     where: { id: sessionId, userId, revokedAt: null },
     data: { revokedAt: new Date(), revokedReason: reason },
-  });
+  }), (result) => result.count === 1);
   return count === 1;
 }

@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { User } from "../shared/api-types";
+import { withEvent, type NewEvent } from "../activity/record";
 import { getDb } from "../db";
 import { AuthError } from "./errors";
 import { hashPassword } from "./password";
@@ -70,17 +71,20 @@ export function updateName(userId: string, name: string): Promise<PublicUser> {
   return getDb().user.update({ where: { id: userId }, data: { name }, select: PUBLIC_USER_SELECT });
 }
 
-export async function changeEmail(userId: string, email: string): Promise<PublicUser> {
+/** `event` commits with the change: an address already taken rolls both back. */
+export async function changeEmail(userId: string, email: string, event?: NewEvent): Promise<PublicUser> {
   try {
-    return await getDb().user.update({ where: { id: userId }, data: { email }, select: PUBLIC_USER_SELECT });
+    return await withEvent(event, (db) => db.user.update({ where: { id: userId }, data: { email }, select: PUBLIC_USER_SELECT }));
   } catch (error) {
     if (isUniqueViolation(error)) throw new AuthError("email_taken");
     throw error;
   }
 }
 
-export async function setPassword(userId: string, password: string): Promise<void> {
-  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+export async function setPassword(userId: string, password: string, event?: NewEvent): Promise<void> {
+  // Hashed before the transaction opens: bcrypt never holds a database lock.
+  const passwordHash = await hashPassword(password);
+  await withEvent(event, (db) => db.user.update({ where: { id: userId }, data: { passwordHash } }));
 }
 
 /** Sessions go with the user (ON DELETE CASCADE), so every token dies at once. */

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { AuthError } from "@/lib/auth/errors";
 import { withAuth } from "@/lib/auth/guard";
 import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
@@ -12,7 +12,7 @@ const body = z.strictObject({ email: emailSchema });
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   // The e-mail is how an account is recovered: taking it over must cost the password.
   PUT: withAuth(
-    async (request, { user }) => {
+    async (request, { user, sessionId }) => {
       const { email } = await readJson(request, body);
       // A 409 says the address has an account, so, as on register, each one
       // counts as a failure against the client address, and against this
@@ -20,7 +20,10 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       // is no faster a way to list who has signed up than register is.
       const keys = { account: `user:${user.id}`, address: clientAddress(request) };
       await assertAttemptAllowed(keys);
-      const changed = await changeEmail(user.id, email).catch(async (error) => {
+      // Today the address changes at once, so the event is `email_changed`; with
+      // confirmation links this becomes `email_change_requested` here.
+      const event = { userId: user.id, type: "email_changed", ...requestClient(request), sessionId, detail: { email } } as const;
+      const changed = await changeEmail(user.id, email, event).catch(async (error) => {
         if (error instanceof AuthError && error.code === "email_taken") await recordFailedAttempt(keys);
         throw error;
       });

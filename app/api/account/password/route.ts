@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { checkUserPassword } from "@/lib/auth/credentials";
 import { withAuth } from "@/lib/auth/guard";
 import { PASSWORD_MAX_LENGTH, passwordSchema } from "@/lib/auth/password";
@@ -20,7 +20,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   PUT: withAuth(async (request, { user, sessionId, secure }) => {
     const { currentPassword, newPassword } = await readJson(request, body);
     await checkUserPassword(user, sessionId, currentPassword, clientAddress(request));
-    await setPassword(user.id, newPassword);
+    await setPassword(user.id, newPassword, { userId: user.id, type: "password_changed", ...requestClient(request), sessionId });
     // Whoever else knew the old password is signed out everywhere else.
     await revokeOtherSessions(user.id, sessionId, "password_changed");
     const response = sessionResponse(await refreshFreshness(sessionId), secure, {});

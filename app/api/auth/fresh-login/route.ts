@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { checkUserPassword } from "@/lib/auth/credentials";
 import { assertCsrfToken } from "@/lib/auth/csrf";
@@ -23,6 +23,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     const { user } = await loadLiveSession(claims);
     await checkUserPassword(user, claims.sid, password, clientAddress(request));
     // Fresh access token; the refresh token (and its rotation chain) is untouched.
-    return sessionResponse(await refreshFreshness(claims.sid), isSecureRequest(request), {});
+    const confirmed = { userId: user.id, type: "confirmed", ...requestClient(request), sessionId: claims.sid } as const;
+    return sessionResponse(await refreshFreshness(claims.sid, undefined, confirmed), isSecureRequest(request), {});
   }),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password";
@@ -16,8 +16,8 @@ const body = z.strictObject({ email: emailSchema, password: z.string().min(1).ma
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
-    const user = await checkCredentials(email, password, clientAddress(request));
-    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "");
+    const user = await checkCredentials(email, password, clientAddress(request), request.headers.get("user-agent") ?? "");
+    const issued = await createSession(user.id, requestClient(request));
     return sessionResponse(issued, isSecureRequest(request), { user });
   }),
 });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { rememberAddress } from "@/lib/auth/known-address";
 import { AuthError } from "@/lib/auth/errors";
@@ -23,7 +23,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       if (error instanceof AuthError && error.code === "email_taken") await recordFailedAttempt({ address });
       throw error;
     });
-    const issued = await createSession(user.id, request.headers.get("user-agent") ?? "");
+    const issued = await createSession(user.id, requestClient(request));
     // Signing up proves the password from here: this address is known to the account.
     await rememberAddress(user.email, address);
     return sessionResponse(issued, isSecureRequest(request), { user }, 201);

@@ -1,3 +1,4 @@
+import { requestClient } from "@/lib/auth/client-address";
 import { readCookies, isSecureRequest } from "@/lib/auth/cookies";
 import { AuthError } from "@/lib/auth/errors";
 import { safeNextPath } from "@/lib/auth/next-path";
@@ -28,7 +29,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       });
     }
     try {
-      const issued = await rotateRefreshToken(await verifyToken(refresh, "refresh"));
+      const issued = await rotateRefreshToken(await verifyToken(refresh, "refresh"), requestClient(request));
       const headers = new Headers({ Location: next, "Cache-Control": "no-store" });
       setSessionCookies(headers, secure, issued);
       return new Response(null, { status: 303, headers });
