@@ -6,6 +6,7 @@ import { DeleteAccount } from "./delete-account";
 import { EmailForm } from "./email-form";
 import { PasswordForm } from "./password-form";
 import { ProfileForm } from "./profile-form";
+import { SecurityActivity } from "./security-activity";
 import { SessionsList } from "./sessions-list";
 
 export const metadata: Metadata = { title: "Account" };
@@ -28,6 +29,7 @@ export default async function AccountPage() {
         </div>
         <PasswordForm email={user.email} />
         <SessionsList initial={sessions} />
+        <SecurityActivity userId={user.id} sessionId={session.id} />
         <DeleteAccount />
       </main>
     </>
