@@ -53,6 +53,7 @@ export function deleteUsers(emails: string[], ids: string[] = []) {
     ];
     for (const id of doomed) {
       db.prepare(`DELETE FROM "Session" WHERE "userId" = ?`).run(id);
+      db.prepare(`DELETE FROM "SecurityEvent" WHERE "userId" = ?`).run(id);
       db.prepare(`DELETE FROM "User" WHERE "id" = ?`).run(id);
     }
   });
