@@ -1,4 +1,4 @@
-import { expect, signIn, test } from "./fixtures";
+import { expect, seedEvents, signIn, test } from "./fixtures";
 
 test("a sign-in shows in Security activity as this device", async ({ page, user }) => {
   await page.goto("/login");
@@ -52,4 +52,18 @@ test("another device's sign-in can be signed out from the activity list, by keyb
     await mine.close();
     await theirs.close();
   }
+});
+
+test("Show more loads the next 50 events", async ({ page, user }) => {
+  const hour = 3600_000;
+  seedEvents(user.id, Array.from({ length: 60 }, (_, i) => new Date(Date.now() - (i + 1) * hour)));
+  await signIn(page, user);
+  await page.goto("/account");
+  const section = page.getByRole("region", { name: "Security activity" });
+  const events = section.getByRole("list", { name: "Security activity" }).getByRole("listitem");
+  await expect(events).toHaveCount(50);
+  await section.getByRole("button", { name: "Show more" }).click();
+  await expect(events).toHaveCount(61);
+  await expect(section.getByText("Showing 61 events.")).toBeAttached();
+  await expect(section.getByRole("button", { name: "Show more" })).toHaveCount(0);
 });

@@ -59,6 +59,14 @@ export function deleteUsers(emails: string[], ids: string[] = []) {
   });
 }
 
+/** Older `confirmed` events for a user, one per time given (the activity list's paging). */
+export function seedEvents(userId: string, times: Date[]) {
+  withDb((db) => {
+    const insert = db.prepare(`INSERT INTO "SecurityEvent" ("id", "userId", "type", "at", "detail") VALUES (?, ?, 'confirmed', ?, '{"methods":["password"]}')`);
+    for (const at of times) insert.run(randomUUID(), userId, at.toISOString());
+  });
+}
+
 export function userExists(id: string): boolean {
   return withDb((db) => db.prepare(`SELECT 1 FROM "User" WHERE "id" = ?`).get(id) !== undefined);
 }
