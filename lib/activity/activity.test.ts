@@ -86,6 +86,17 @@ describe("recording", () => {
     );
     assert.equal((await eventsOf(userId)).length, 0);
   });
+
+  test("an event that cannot be written takes its change down with it (one transaction)", async () => {
+    const userId = await newUser();
+    await record.recordEvent(db.getDb(), { id: `dup-${userId}`, userId, type: "signed_in" });
+    await assert.rejects(
+      record.withEvent({ id: `dup-${userId}`, userId, type: "email_changed" }, (tx) => tx.user.update({ where: { id: userId }, data: { name: "changed" } })),
+      (error: { code?: string }) => error.code === "P2002",
+    );
+    const user = await db.getDb().user.findUnique({ where: { id: userId }, select: { name: true } });
+    assert.equal(user?.name, "", "the change was rolled back with the event");
+  });
 });
 
 describe("failed sign-ins", () => {
