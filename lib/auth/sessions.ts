@@ -100,9 +100,10 @@ export async function createSession(userId: string, client: ClientInfo | string,
  *   (not a new child), so the family never forks.
  * - Anything else (an older token, or the parent after the grace) means a
  *   copy is in someone else's hands: the whole session is revoked, signing out
- *   both the thief and the victim.
+ *   both the thief and the victim, and `refresh_reuse_detected` is recorded
+ *   with it. `client` is read only then: a rotation writes no event.
  */
-export async function rotateRefreshToken(claims: RefreshClaims, client?: ClientInfo): Promise<IssuedSession> {
+export async function rotateRefreshToken(claims: RefreshClaims, client?: () => ClientInfo): Promise<IssuedSession> {
   const db = getDb();
   const now = new Date();
   const newJti = randomUUID();
@@ -131,7 +132,7 @@ export async function rotateRefreshToken(claims: RefreshClaims, client?: ClientI
   const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= graceMs;
   if (session.parentJti === claims.jti && withinGrace) return issue(session, { fresh: false, refresh: true });
 
-  await revokeSession(session.id, "refresh_token_reuse", { userId: session.userId, type: "refresh_reuse_detected", ...client, sessionId: session.id });
+  await revokeSession(session.id, "refresh_token_reuse", { userId: session.userId, type: "refresh_reuse_detected", ...client?.(), sessionId: session.id });
   throw new AuthError("token_revoked", { description: "This refresh token was already used. The session has been ended for safety." });
 }
 

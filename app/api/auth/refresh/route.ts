@@ -10,8 +10,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     try {
       const { claims, secure } = await authenticateRefresh(request);
-      // The client is only recorded if this turns out to be token reuse: a rotation writes no event.
-      return sessionResponse(await rotateRefreshToken(claims, requestClient(request)), secure, {});
+      // The client is read (and recorded) only if this turns out to be token reuse.
+      return sessionResponse(await rotateRefreshToken(claims, () => requestClient(request)), secure, {});
     } catch (error) {
       // A refused refresh ends the browser's session: clear the cookies so the
       // client stops presenting a token that will never work again.

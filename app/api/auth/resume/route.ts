@@ -29,7 +29,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       });
     }
     try {
-      const issued = await rotateRefreshToken(await verifyToken(refresh, "refresh"), requestClient(request));
+      const issued = await rotateRefreshToken(await verifyToken(refresh, "refresh"), () => requestClient(request));
       const headers = new Headers({ Location: next, "Cache-Control": "no-store" });
       setSessionCookies(headers, secure, issued);
       return new Response(null, { status: 303, headers });
