@@ -66,4 +66,6 @@ test("Show more loads the next 50 events", async ({ page, user }) => {
   await expect(events).toHaveCount(61);
   await expect(section.getByText("Showing 61 events.")).toBeAttached();
   await expect(section.getByRole("button", { name: "Show more" })).toHaveCount(0);
+  // The keyboard continues from the first older event, not from the top of the page.
+  await expect(events.nth(50)).toBeFocused();
 });

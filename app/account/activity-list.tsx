@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import useSWR, { useSWRConfig } from "swr";
 import useSWRInfinite from "swr/infinite";
 import { FormMessage } from "@/app/_components/form-message";
@@ -43,6 +43,10 @@ export function ActivityList({ initial, sessions: initialSessions, renderedAt }:
   const ticking = useNow(30_000);
   const now = ticking ?? renderedAt;
   const [revoking, setRevoking] = useState<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
+  // Where "Show more" was pressed: focus moves to the first older event once
+  // it arrives, so a keyboard user continues from there (the button may vanish).
+  const [firstNew, setFirstNew] = useState<number | null>(null);
 
   const revoke = useAction(async (sessionId: string) => {
     setRevoking(sessionId);
@@ -58,6 +62,11 @@ export function ActivityList({ initial, sessions: initialSessions, renderedAt }:
   const events = loaded.flatMap((page) => page.events);
   const hasMore = (loaded.at(-1)?.events.length ?? 0) >= ACTIVITY_PAGE_SIZE;
   const loadingMore = pages.isValidating && pages.size > loaded.length;
+  useEffect(() => {
+    if (firstNew === null || events.length <= firstNew) return;
+    list.current?.querySelectorAll<HTMLLIElement>(":scope > li")[firstNew]?.focus();
+    setFirstNew(null);
+  }, [firstNew, events.length]);
   const live = new Set((sessions.data?.sessions ?? initialSessions).filter((s) => !s.current).map((s) => s.id));
 
   return (
@@ -67,11 +76,11 @@ export function ActivityList({ initial, sessions: initialSessions, renderedAt }:
       {events.length === 0 ? (
         <p className="muted">Nothing yet.</p>
       ) : (
-        <ul className="sessions" aria-labelledby="activity-title">
+        <ul className="sessions" aria-labelledby="activity-title" ref={list}>
           {events.map((event) => {
             const sentenceId = `activity-${event.id}`;
             return (
-              <li key={event.id}>
+              <li key={event.id} tabIndex={-1}>
                 <div>
                   <span id={sentenceId}>{eventSentence(event, now)}</span>
                   {ticking !== null && (
@@ -105,7 +114,11 @@ export function ActivityList({ initial, sessions: initialSessions, renderedAt }:
           className="button"
           aria-disabled={loadingMore || undefined}
           aria-busy={loadingMore || undefined}
-          onClick={() => !loadingMore && void pages.setSize(pages.size + 1)}
+          onClick={() => {
+            if (loadingMore) return;
+            setFirstNew(events.length);
+            void pages.setSize(pages.size + 1);
+          }}
         >
           Show more
         </button>
