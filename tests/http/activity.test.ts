@@ -149,6 +149,14 @@ describe("recorded events", () => {
     assert.equal((await rowsOf(user.id)).length, 3, "a second logout of an ended session writes nothing");
   });
 
+  test("revoking one's own session from the list is a sign-out", async () => {
+    const { client, user, session } = await registered(server.url);
+    assert.equal((await client.delete(`/api/sessions/${session.id}`)).status, 204);
+    const [latest] = await rowsOf(user.id);
+    assert.equal(latest.type, "signed_out");
+    assert.equal(latest.sessionId, session.id);
+  });
+
   test("revoking one session, then every other: session_revoked, the second with a count", async () => {
     const { client, email } = await registered(server.url);
     const others = await Promise.all([1, 2, 3].map(async () => {
