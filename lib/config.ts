@@ -58,6 +58,12 @@ const schema = z.object({
   AUTH_BCRYPT_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   AUTH_RATE_LIMIT_ACCOUNT: rateLimit("10/15m"),
   AUTH_RATE_LIMIT_ADDRESS: rateLimit("50/15m"),
+  // Successful password checks, against one account's flood of bcrypt work
+  // (decision 607): far above any person's sign-ins, far below a script's.
+  AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: rateLimit("30/15m"),
+  AUTH_RATE_LIMIT_SUCCESS_ADDRESS: rateLimit("300/15m"),
+  // A password check that cannot start on a bcrypt thread within this is shed (503).
+  AUTH_BCRYPT_QUEUE_DEADLINE: duration("5s"),
   AUTH_TRUST_PROXY: z
     .string()
     .default("0")

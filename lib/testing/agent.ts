@@ -57,6 +57,15 @@ async function handle(request: AgentRequest): Promise<unknown> {
       // A genuine access token for a session that does not exist: a server
       // with the same secret answers token_revoked, any other invalid_token.
       return signAccessToken({ userId: randomUUID(), sessionId: randomUUID(), fresh: false, authTime: new Date(), methods: ["password"], expiresAt: new Date(Date.now() + 60_000) });
+    case "mintAccess": {
+      // A new access token for a session the browser already has: its other cookies stay.
+      const { AUTH_FRESH_TTL } = getConfig();
+      const now = Date.now();
+      const authTime = new Date(request.state === "freshness_ended" ? now - (AUTH_FRESH_TTL + 5) * 1000 : now);
+      const expiresAt = new Date(request.state === "access_expired" ? now - 1000 : now + 60_000);
+      const fresh = request.state === "freshness_ended";
+      return signAccessToken({ userId: request.userId, sessionId: request.sessionId, fresh, authTime, methods: request.methods, expiresAt });
+    }
     case "revokeSession":
       await revokeSession(request.sessionId, "revoked_by_test");
       return null;

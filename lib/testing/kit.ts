@@ -157,6 +157,17 @@ export class AuthKit {
     return { id: minted.sessionId, user, refresh: minted.refresh };
   }
 
+  /**
+   * Moves a signed-in browser into another state of the SAME session, behind
+   * the page's back: e.g. `access_expired` while a page is open, so the next
+   * request meets token_expired although the page's clock thinks it is valid.
+   */
+  async setAccessState(context: BrowserContext, session: KitSession, state: Exclude<SessionState, "fresh">, methods: AuthMethod[] = ["password"]): Promise<void> {
+    const access = await this.agent.call<string>({ op: "mintAccess", userId: session.user.id, sessionId: session.id, state, methods });
+    const [cookie] = cookiesFor(this.options.baseURL, { sessionId: session.id, access, refresh: session.refresh, csrf: "", maxAgeSeconds: 3600 });
+    await context.addCookies([cookie]);
+  }
+
   /** Ends the session as another device would (sessions list, password change elsewhere). */
   revokeSession(session: KitSession): Promise<void> {
     return this.agent.call({ op: "revokeSession", sessionId: session.id });

@@ -21,6 +21,7 @@ export type AgentRequest =
   | { op: "createUser"; email?: string; password: string; name?: string; emailVerified?: boolean }
   | { op: "mintSession"; userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string }
   | { op: "probeToken" }
+  | { op: "mintAccess"; userId: string; sessionId: string; state: Exclude<SessionState, "fresh">; methods: AuthMethod[] }
   | { op: "revokeSession"; sessionId: string }
   | { op: "stealRefreshToken"; refresh: string }
   | { op: "sessionRow"; sessionId: string }

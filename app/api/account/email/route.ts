@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { clientAddress, requestClient } from "@/lib/auth/client-address";
-import { AuthError } from "@/lib/auth/errors";
 import { withAuth } from "@/lib/auth/guard";
-import { assertAttemptAllowed, recordFailedAttempt } from "@/lib/auth/rate-limit";
+import { limitProbing } from "@/lib/auth/rate-limit";
 import { changeEmail, emailSchema } from "@/lib/auth/users";
 import { json, readJson } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";
@@ -19,14 +18,10 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       // user ("user:" keys never collide with e-mails): one signed-in account
       // is no faster a way to list who has signed up than register is.
       const keys = { account: `user:${user.id}`, address: clientAddress(request) };
-      await assertAttemptAllowed(keys);
       // Today the address changes at once, so the event is `email_changed`; with
       // confirmation links this becomes `email_change_requested` here.
       const event = { userId: user.id, type: "email_changed", ...requestClient(request), sessionId, detail: { email } } as const;
-      const changed = await changeEmail(user.id, email, event).catch(async (error) => {
-        if (error instanceof AuthError && error.code === "email_taken") await recordFailedAttempt(keys);
-        throw error;
-      });
+      const changed = await limitProbing(keys, () => changeEmail(user.id, email, event));
       return json({ user: changed });
     },
     { fresh: true },

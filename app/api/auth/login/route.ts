@@ -4,6 +4,7 @@ import { isSecureRequest } from "@/lib/auth/cookies";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password";
 import { sessionResponse } from "@/lib/auth/respond";
+import { proofOf } from "@/lib/auth/proofs/proof";
 import { createSession } from "@/lib/auth/sessions";
 import { emailSchema } from "@/lib/auth/users";
 import { readJson } from "@/lib/http/json";
@@ -16,8 +17,8 @@ const body = z.strictObject({ email: emailSchema, password: z.string().min(1).ma
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
-    const user = await checkCredentials(email, password, clientAddress(request), request.headers.get("user-agent") ?? "");
-    const issued = await createSession(user.id, requestClient(request));
+    const { user, credentialVersion } = await checkCredentials(email, password, clientAddress(request), request.headers.get("user-agent") ?? "");
+    const issued = await createSession(user.id, requestClient(request), proofOf(["password"]), credentialVersion);
     return sessionResponse(issued, isSecureRequest(request), { user });
   }),
 });
