@@ -76,6 +76,16 @@ const schema = z.object({
     .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), "Use an http:// or https:// URL, e.g. https://app.example.com.")
     .optional()
     .transform((url) => (url ? new URL(url).origin : undefined)),
+  // Mail (lib/mail): unset SMTP_URL writes each message to ./data/outbox/ instead.
+  SMTP_URL: z
+    .string()
+    .refine((url) => URL.canParse(url) && /^smtps?:$/.test(new URL(url).protocol), "Use smtp://user:pass@host:port or smtps://…")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Fresh Auth <no-reply@localhost>"),
+  AUTH_EMAIL_TOKEN_TTL: duration("30m"),
+  // Link mails (reset, verification, e-mail change) per account per window;
+  // over it the API still answers 202 and sends nothing (no enumeration).
+  AUTH_RATE_LIMIT_MAIL: rateLimit("5/1h"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_TIMEOUT: duration("5s"),
 });

@@ -63,3 +63,16 @@ test("reads and writes outside a transaction see only committed data and still r
   await prisma.user.create({ data: user("plain") });
   assert.equal(await prisma.user.count({ where: { id: "plain" } }), 1);
 });
+
+test("the hot path's prepared statements stand aside while a transaction is open", async () => {
+  const prisma = db.getDb();
+  const { sqliteConnection } = await import("./sqlite-adapter");
+  await prisma.user.count();
+  assert.ok(sqliteConnection(), "used when no transaction is open");
+  let seen: unknown = "unset";
+  await prisma.$transaction(async (tx) => {
+    await tx.user.count();
+    seen = sqliteConnection();
+  });
+  assert.equal(seen, undefined, "not offered inside one");
+});

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { SiteHeader } from "../_components/site-header";
+import { VerifyBanner } from "../_components/verify-banner";
+import { pendingEmailChange } from "@/lib/auth/links/email-change";
 import { requirePageSession } from "@/lib/auth/page";
 import { listSessions } from "@/lib/auth/sessions";
 import { DeleteAccount } from "./delete-account";
@@ -14,18 +16,19 @@ export const metadata: Metadata = { title: "Account" };
 export default async function AccountPage() {
   // The page checks the session itself, like every route handler does.
   const { user, session } = await requirePageSession("/account");
-  const sessions = await listSessions(user.id, session.id);
+  const [sessions, pendingEmail] = await Promise.all([listSessions(user.id, session.id), pendingEmailChange(user.id)]);
   return (
     <>
-      <SiteHeader email={user.email} current="/account" session={session} />
+      <SiteHeader user={user} current="/account" session={session} />
       <main id="main" className="main stack">
         <div>
           <h1>Account</h1>
           <p className="muted">Changing your email or deleting your account asks for your password if it was not checked recently.</p>
         </div>
+        {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <ProfileForm name={user.name} />
-          <EmailForm email={user.email} />
+          <EmailForm user={user} pendingEmail={pendingEmail} />
         </div>
         <PasswordForm email={user.email} />
         <SessionsList initial={sessions} />

@@ -62,5 +62,10 @@ export async function rememberAddress(userId: string, address: string): Promise<
  * transaction: rate-limiter-flexible stores `<prefix>:<key>`.
  */
 export function forgetAddresses(userId: string) {
-  return getDb().rateLimit.deleteMany({ where: { key: { startsWith: `${PREFIX}:${userId}|` } } });
+  return getDb().rateLimit.deleteMany({ where: { key: { startsWith: knownAddressPrefix(userId) } } });
+}
+
+/** The key prefix of an account's known addresses, for a delete inside another transaction. */
+export function knownAddressPrefix(userId: string): string {
+  return `${PREFIX}:${userId}|`;
 }

@@ -2,7 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { User } from "../shared/api-types";
-import { recordEvent, type NewEvent } from "../activity/record";
+import { INPUT_MESSAGES } from "../shared/field-messages";
+import { nameProblem } from "../shared/input-rules";
 import { getDb } from "../db";
 import { AuthError } from "./errors";
 import { forgetAddresses } from "./known-address";
@@ -57,10 +58,11 @@ export const nameSchema = z
   .max(100, "Use at most 100 characters.")
   // Control characters (NUL above all, which PostgreSQL cannot store) are refused.
   .refine((name) => !/\p{Cc}/u.test(name), "Use letters, digits and punctuation only.")
+  .refine((name) => nameProblem(name) === null, INPUT_MESSAGES.blankName)
   .transform((name) => name.trim().normalize("NFC"));
 
 /** Prisma's unique-constraint error, whatever the provider. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
@@ -94,24 +96,6 @@ export function findPasswordHash(userId: string) {
 
 export function updateName(userId: string, name: string): Promise<PublicUser> {
   return getDb().user.update({ where: { id: userId }, data: { name }, select: PUBLIC_USER_SELECT });
-}
-
-/**
- * Addresses known under the old e-mail are forgotten with it (known-address.ts).
- * `event` commits with the change: an address already taken rolls both back.
- */
-export async function changeEmail(userId: string, email: string, event?: NewEvent): Promise<PublicUser> {
-  try {
-    const [user] = await getDb().$transaction([
-      getDb().user.update({ where: { id: userId }, data: { email }, select: PUBLIC_USER_SELECT }),
-      forgetAddresses(userId),
-      ...(event ? [recordEvent(getDb(), event)] : []),
-    ]);
-    return user;
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AuthError("email_taken");
-    throw error;
-  }
 }
 
 /**

@@ -7,10 +7,15 @@ import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
 import { fieldErrors } from "@/lib/client/messages";
 import { signIn } from "@/lib/client/session-actions";
+import { LoginNotice } from "./login-notice";
 
-/** `next` was checked on the server (same-origin paths only). */
-export function LoginForm({ next }: { next: string }) {
+/**
+ * `next` was checked on the server (same-origin paths only); `status` is the
+ * page's notice, `serverReason` what the server saw of an ended session.
+ */
+export function LoginForm({ next, status, serverReason }: { next: string; status?: string; serverReason?: string | null }) {
   const [leaving, setLeaving] = useState(false);
+  const [acted, setActed] = useState(false);
   const { run, pending, error } = useAction(async (email: string, password: string) => {
     await signIn(email, password);
     setLeaving(true);
@@ -21,15 +26,17 @@ export function LoginForm({ next }: { next: string }) {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setActed(true);
     const form = new FormData(event.currentTarget);
     void run(String(form.get("email") ?? ""), String(form.get("password") ?? ""));
   }
 
   return (
     <form onSubmit={onSubmit} noValidate>
-      <FormMessage error={error} />
+      <LoginNotice status={status} serverReason={serverReason} cleared={acted} />
       <Field label="Email" name="email" type="email" autoComplete="username" required error={fields.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fields.password} />
+      <FormMessage error={error} />
       <SubmitButton pending={pending || leaving} wide>
         Sign in
       </SubmitButton>

@@ -1,11 +1,14 @@
+import { after } from "next/server";
 import { z } from "zod";
-import { clientAddress, requestClient } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { checkCredentials } from "@/lib/auth/credentials";
+import { linkOrigin } from "@/lib/auth/links/origin";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password";
 import { sessionResponse } from "@/lib/auth/respond";
 import { proofOf } from "@/lib/auth/proofs/proof";
 import { createSession } from "@/lib/auth/sessions";
+import { noticeNewSignIn } from "@/lib/auth/sign-in-notice";
 import { emailSchema } from "@/lib/auth/users";
 import { readJson } from "@/lib/http/json";
 import { methods, route } from "@/lib/http/route";
@@ -17,8 +20,12 @@ const body = z.strictObject({ email: emailSchema, password: z.string().min(1).ma
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
-    const { user, credentialVersion } = await checkCredentials(email, password, clientAddress(request), request.headers.get("user-agent") ?? "");
-    const issued = await createSession(user.id, requestClient(request), proofOf(["password"]), credentialVersion);
+    const address = clientAddress(request);
+    const userAgent = request.headers.get("user-agent") ?? "";
+    const { user, credentialVersion } = await checkCredentials(email, password, address, userAgent);
+    const issued = await createSession(user.id, { ip: address, userAgent }, proofOf(["password"]), credentialVersion);
+    const origin = linkOrigin(request);
+    after(() => noticeNewSignIn(user, address, userAgent, origin));
     return sessionResponse(issued, isSecureRequest(request), { user });
   }),
 });

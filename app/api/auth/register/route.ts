@@ -1,12 +1,16 @@
+import { after } from "next/server";
 import { z } from "zod";
-import { clientAddress, requestClient } from "@/lib/auth/client-address";
+import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { rememberAddress } from "@/lib/auth/known-address";
+import { linkOrigin } from "@/lib/auth/links/origin";
+import { sendVerificationLink } from "@/lib/auth/links/verification";
 import { passwordSchema } from "@/lib/auth/password";
 import { limitProbing } from "@/lib/auth/rate-limit";
 import { sessionResponse } from "@/lib/auth/respond";
 import { proofOf } from "@/lib/auth/proofs/proof";
 import { createSession } from "@/lib/auth/sessions";
+import { rememberDevice } from "@/lib/auth/sign-in-notice";
 import { createUser, emailSchema, nameSchema } from "@/lib/auth/users";
 import { readJson } from "@/lib/http/json";
 import { methods, route } from "@/lib/http/route";
@@ -22,9 +26,16 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     const { credentialVersion, ...user } = await limitProbing({ address }, () =>
       createUser({ email: input.email, password: input.password, name: input.name ?? "" }),
     );
-    const issued = await createSession(user.id, requestClient(request), proofOf(["password"]), credentialVersion);
-    // Signing up proves the password from here: this address is known to the account.
+    const userAgent = request.headers.get("user-agent") ?? "";
+    const issued = await createSession(user.id, { ip: address, userAgent }, proofOf(["password"]), credentialVersion);
+    // Signing up proves the password from here: this address is known to the
+    // account, and this browser from it is not "a new sign-in" next time.
     await rememberAddress(user.id, address);
+    const origin = linkOrigin(request);
+    after(async () => {
+      await rememberDevice(user.id, address, userAgent);
+      await sendVerificationLink(user.id, origin);
+    });
     return sessionResponse(issued, isSecureRequest(request), { user }, 201);
   }),
 });
