@@ -54,8 +54,17 @@ export function deleteUsers(emails: string[], ids: string[] = []) {
     for (const id of doomed) {
       db.prepare(`DELETE FROM "Session" WHERE "userId" = ?`).run(id);
       db.prepare(`DELETE FROM "Passkey" WHERE "userId" = ?`).run(id);
+      db.prepare(`DELETE FROM "SecurityEvent" WHERE "userId" = ?`).run(id);
       db.prepare(`DELETE FROM "User" WHERE "id" = ?`).run(id);
     }
+  });
+}
+
+/** Older `confirmed` events for a user, one per time given (the activity list's paging). */
+export function seedEvents(userId: string, times: Date[]) {
+  withDb((db) => {
+    const insert = db.prepare(`INSERT INTO "SecurityEvent" ("id", "userId", "type", "at", "detail") VALUES (?, ?, 'confirmed', ?, '{"methods":["password"]}')`);
+    for (const at of times) insert.run(randomUUID(), userId, at.toISOString());
   });
 }
 

@@ -74,18 +74,62 @@ export interface SqliteConnection {
 }
 const slot = globalThis as unknown as { freshAuthSqlite?: SqliteConnection };
 
-/** Prisma's open SQLite connection, once it has connected (undefined before, on PostgreSQL, and after close). */
+/**
+ * Prisma's open SQLite connection, once it has connected (undefined before, on
+ * PostgreSQL, and after close), and undefined while an interactive
+ * transaction is open on it: a prepared statement run then would join that
+ * transaction, so the caller takes the Prisma path, which waits for it
+ * (isolateTransactions below).
+ */
 export function sqliteConnection(): SqliteConnection | undefined {
   const connection = slot.freshAuthSqlite;
-  return connection?.db.open ? connection : undefined;
+  return connection?.db.open && !connection.db.inTransaction ? connection : undefined;
 }
 
-/** PrismaBetterSqlite3 whose connections are tuned as above. */
+type Adapter = Awaited<ReturnType<PrismaBetterSqlite3["connect"]>>;
+type Transaction = Awaited<ReturnType<Adapter["startTransaction"]>>;
+
+/**
+ * Prisma's adapter runs everything on ONE connection, and its mutex only
+ * orders transactions among themselves: a statement from another request,
+ * issued while an interactive transaction is open (its BEGIN ran, its COMMIT
+ * not yet), would run inside it, see its uncommitted rows, and be rolled back
+ * with it. Statements outside a transaction therefore wait until none is
+ * open. With no transaction open this is one property read per query.
+ */
+export function isolateTransactions(adapter: Adapter): void {
+  let open: Promise<void> | null = null;
+  const startTransaction = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    const tx: Transaction = await startTransaction(isolationLevel);
+    let end!: () => void;
+    const current = new Promise<void>((resolve) => (end = resolve));
+    open = current;
+    const finish = () => {
+      if (open === current) open = null;
+      end();
+    };
+    const { commit, rollback } = tx;
+    tx.commit = async () => (await commit.call(tx), finish());
+    tx.rollback = async () => (await rollback.call(tx), finish());
+    return tx;
+  };
+  for (const name of ["queryRaw", "executeRaw"] as const) {
+    const run = adapter[name].bind(adapter) as (query: unknown) => Promise<unknown>;
+    (adapter as unknown as Record<string, (query: unknown) => Promise<unknown>>)[name] = async (query) => {
+      while (open) await open;
+      return run(query);
+    };
+  }
+}
+
+/** PrismaBetterSqlite3 whose connections are tuned as above, with transactions kept apart. */
 export class PrismaBetterSqlite3Tuned extends PrismaBetterSqlite3 {
   override async connect() {
     const adapter = await super.connect();
     const db = (adapter as unknown as { client: BetterSqlite3.Database }).client;
     slot.freshAuthSqlite = { db, prepare: tuneConnection(db) };
+    isolateTransactions(adapter);
     return adapter;
   }
 }

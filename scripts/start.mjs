@@ -41,7 +41,7 @@ if (!existsSync(path.join(root, "lib/generated/sqlite/client.ts"))) {
 }
 
 const buildId = path.join(root, ".next/BUILD_ID");
-const sources = ["app", "lib", "public", "proxy.ts", "next.config.js", "package-lock.json", "tsconfig.json"];
+const sources = ["app", "lib", "public", "proxy.ts", "instrumentation.ts", "next.config.js", "package-lock.json", "tsconfig.json"];
 const built = existsSync(buildId);
 const notice = dev || skipBuild ? null : buildNotice({ built, changed: built && newestSource(sources) > statSync(buildId).mtimeMs });
 if (notice) {

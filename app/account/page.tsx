@@ -10,6 +10,7 @@ import { EmailForm } from "./email-form";
 import { PasskeysSection } from "./passkeys-section";
 import { PasswordForm } from "./password-form";
 import { ProfileForm } from "./profile-form";
+import { SecurityActivity } from "./security-activity";
 import { SessionsList } from "./sessions-list";
 
 export const metadata: Metadata = { title: "Account" };
@@ -34,6 +35,7 @@ export default async function AccountPage() {
         <PasswordForm email={user.email} />
         <PasskeysSection initial={passkeys} />
         <SessionsList initial={sessions} />
+        <SecurityActivity userId={user.id} sessionId={session.id} />
         <DeleteAccount />
       </main>
     </>

@@ -1,5 +1,6 @@
 import "server-only";
 import ipaddr from "ipaddr.js";
+import type { ClientInfo } from "../activity/record";
 import { getConfig } from "../config";
 
 /**
@@ -55,4 +56,9 @@ export function rateLimitKey(address: string): string {
   if (parsed.kind() === "ipv4") return parsed.toString();
   const parts = (parsed as ipaddr.IPv6).parts.slice(0, 4).map((part) => part.toString(16));
   return `${parts.join(":")}::/64`;
+}
+
+/** Who made a request, as the activity log records it: the same address rate limits count. */
+export function requestClient(request: Request): ClientInfo {
+  return { ip: clientAddress(request), userAgent: request.headers.get("user-agent") ?? "" };
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordFailedSignIn } from "../activity/failed-sign-in";
 import { AuthError } from "./errors";
 import { knownAddressKey, rememberAddress } from "./known-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
@@ -33,12 +34,13 @@ async function checked<T>(attempt: Attempt, check: () => Promise<T>): Promise<T>
  * check carries it, so if the password changes while this login is between
  * its check and its session insert, the session is born behind and refused.
  */
-export async function checkCredentials(email: string, password: string, address: string): Promise<CheckedCredentials> {
+export async function checkCredentials(email: string, password: string, address: string, userAgent = ""): Promise<CheckedCredentials> {
   const user = await findUserByEmail(email);
   const attempt = await beginAttempt({ account: email, address, trusted: await knownAddressKey(user?.id, address) });
   const ok = await checked(attempt, () => (user ? verifyPassword(password, user.passwordHash) : verifyAgainstDummy(password)));
   if (!user || !ok) {
-    await attempt.failed();
+    // The account's owner sees the attempt (one event per burst); unknown e-mails have no one to tell.
+    await Promise.all([attempt.failed(), user && recordFailedSignIn(user.id, { ip: address, userAgent })]);
     throw new AuthError("invalid_credentials");
   }
   await attempt.succeeded();

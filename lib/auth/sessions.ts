@@ -1,5 +1,6 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
+import { recordEvent, withEvent, type ClientInfo, type NewEvent } from "../activity/record";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { csrfTokenFor } from "./csrf";
@@ -80,19 +81,23 @@ async function issue(session: SessionRow, options: { fresh: boolean; refresh: bo
  * and refused on first use (a caller that passes none gets 0: it fails closed).
  * A user deleted since the check leaves nothing to sign in to: the
  * foreign-key failure (SQLite; PostgreSQL reports the same) is the answer an
- * unknown account gets.
+ * unknown account gets. Its `signed_in` event is written in the same
+ * transaction; `client` may still be a bare user agent (no address recorded).
  */
 export async function createSession(
   userId: string,
-  userAgent: string,
+  client: ClientInfo | string,
   proof: Proof = proofOf(["password"]),
   credentialVersion = 0,
 ): Promise<IssuedSession> {
   const now = proof.at;
-  const session = await getDb()
+  const id = randomUUID();
+  const from = typeof client === "string" ? { ip: "", userAgent: client } : client;
+  const event: NewEvent = { userId, type: "signed_in", ...from, sessionId: id, detail: { methods: proof.methods } };
+  const session = await withEvent(event, (db) => db
     .session.create({
       data: {
-        id: randomUUID(),
+        id,
         userId,
         createdAt: now,
         lastUsedAt: now,
@@ -100,11 +105,11 @@ export async function createSession(
         authMethods: encodeMethods(proof.methods),
         expiresAt: new Date(now.getTime() + getConfig().AUTH_REFRESH_TTL * 1000),
         currentJti: randomUUID(),
-        userAgent: userAgent.slice(0, 300),
+        userAgent: from.userAgent.slice(0, 300),
         credentialVersion,
       },
       select: SESSION_SELECT,
-    })
+    }))
     .catch((error: unknown) => {
       if (isForeignKeyViolation(error)) throw new AuthError("invalid_credentials");
       throw error;
@@ -123,7 +128,7 @@ export async function createSession(
  * and stays. Access tokens of the old version answer token_expired from here
  * on (guard.ts), so a copy of this browser's cookies is dead at once.
  */
-export async function renewAfterPasswordChange(input: { userId: string; sessionId: string; passwordHash: string; checkedVersion: number }): Promise<IssuedSession> {
+export async function renewAfterPasswordChange(input: { userId: string; sessionId: string; passwordHash: string; checkedVersion: number; event?: NewEvent }): Promise<IssuedSession> {
   const { userId, sessionId, passwordHash, checkedVersion } = input;
   const now = new Date();
   const session = await getDb().$transaction(async (tx) => {
@@ -149,6 +154,8 @@ export async function renewAfterPasswordChange(input: { userId: string; sessionI
       },
     });
     if (renewed.count !== 1) throw new AuthError("token_revoked");
+    // `password_changed`, committed with the change or not at all.
+    if (input.event) await recordEvent(tx, input.event);
     return tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: SESSION_SELECT });
   });
   return issue(session, { fresh: true, refresh: true });
@@ -164,9 +171,10 @@ export async function renewAfterPasswordChange(input: { userId: string; sessionI
  *   (not a new child), so the family never forks.
  * - Anything else (an older token, or the parent after the grace) means a
  *   copy is in someone else's hands: the whole session is revoked, signing out
- *   both the thief and the victim.
+ *   both the thief and the victim, and `refresh_reuse_detected` is recorded
+ *   with it. `client` is read only then: a rotation writes no event.
  */
-export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedSession> {
+export async function rotateRefreshToken(claims: RefreshClaims, client?: () => ClientInfo): Promise<IssuedSession> {
   const db = getDb();
   const now = new Date();
   const newJti = randomUUID();
@@ -192,7 +200,7 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
   const withinGrace = session.rotatedAt !== null && now.getTime() - session.rotatedAt.getTime() <= graceMs;
   if (session.parentJti === claims.jti && withinGrace) return issue(session, { fresh: false, refresh: true });
 
-  await revokeSession(session.id, "refresh_token_reuse");
+  await revokeSession(session.id, "refresh_token_reuse", { userId: session.userId, type: "refresh_reuse_detected", ...client?.(), sessionId: session.id });
   throw new AuthError("token_revoked", { description: "This refresh token was already used. The session has been ended for safety." });
 }
 
@@ -201,24 +209,26 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
  * token recording the new proof, same session, same refresh token. A refresh
  * later keeps this `authTime` and these methods and drops only freshness.
  */
-export async function refreshFreshness(sessionId: string, proof: Proof = proofOf(["password"])): Promise<IssuedSession> {
-  const session = await getDb().session.update({
+export async function refreshFreshness(sessionId: string, proof: Proof = proofOf(["password"]), event?: NewEvent): Promise<IssuedSession> {
+  const session = await withEvent(event && { ...event, detail: { methods: proof.methods } }, (db) => db.session.update({
     where: { id: sessionId },
     data: { authTime: proof.at, authMethods: encodeMethods(proof.methods), lastUsedAt: proof.at },
     select: SESSION_SELECT,
-  });
+  }));
   return issue(session, { fresh: true, refresh: false });
 }
 
-export async function revokeSession(sessionId: string, reason: string): Promise<void> {
-  await getDb().session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } });
+/** `event`, when given, is recorded only by the call that actually ends the session. */
+export async function revokeSession(sessionId: string, reason: string, event?: NewEvent): Promise<void> {
+  await withEvent(event, (db) => db.session.updateMany({ where: { id: sessionId, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: reason } }), ({ count }) => count === 1);
 }
 
-export async function revokeOtherSessions(userId: string, keepSessionId: string, reason: string): Promise<number> {
-  const { count } = await getDb().session.updateMany({
+/** `event` (one for all of them, with the count) is recorded when at least one session ends. */
+export async function revokeOtherSessions(userId: string, keepSessionId: string, reason: string, event?: NewEvent): Promise<number> {
+  const { count } = await withEvent(event, (db) => db.session.updateMany({
     where: { userId, id: { not: keepSessionId }, revokedAt: null },
     data: { revokedAt: new Date(), revokedReason: reason },
-  });
+  }), (result) => result.count > 0 && { count: result.count });
   return count;
 }
 
@@ -238,10 +248,10 @@ export async function listSessions(userId: string, currentSessionId: string): Pr
 }
 
 /** Revokes one of the user's own live sessions; false when there is none by that id. */
-export async function revokeUserSession(userId: string, sessionId: string, reason: string): Promise<boolean> {
-  const { count } = await getDb().session.updateMany({
+export async function revokeUserSession(userId: string, sessionId: string, reason: string, event?: NewEvent): Promise<boolean> {
+  const { count } = await withEvent(event, (db) => db.session.updateMany({
     where: { id: sessionId, userId, revokedAt: null },
     data: { revokedAt: new Date(), revokedReason: reason },
-  });
+  }), (result) => result.count === 1);
   return count === 1;
 }

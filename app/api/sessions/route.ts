@@ -1,3 +1,4 @@
+import { requestClient } from "@/lib/auth/client-address";
 import { withAuth } from "@/lib/auth/guard";
 import { listSessions, revokeOtherSessions } from "@/lib/auth/sessions";
 import { json, noContent } from "@/lib/http/json";
@@ -5,8 +6,8 @@ import { methods } from "@/lib/http/route";
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   GET: withAuth(async (_request, { user, sessionId }) => json({ sessions: await listSessions(user.id, sessionId) })),
-  DELETE: withAuth(async (_request, { user, sessionId }) => {
-    await revokeOtherSessions(user.id, sessionId, "signed_out_elsewhere");
+  DELETE: withAuth(async (request, { user, sessionId }) => {
+    await revokeOtherSessions(user.id, sessionId, "signed_out_elsewhere", { userId: user.id, type: "session_revoked", ...requestClient(request), sessionId });
     return noContent();
   }),
 });

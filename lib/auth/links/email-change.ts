@@ -1,4 +1,5 @@
 import "server-only";
+import { recordEvent, type ClientInfo, type NewEvent } from "../../activity/record";
 import { getConfig } from "../../config";
 import { getDb } from "../../db";
 import { emailChangeConfirmMail, emailChangeNoticeMail } from "../../mail/messages";
@@ -20,12 +21,16 @@ import { findLiveLink, issueLinkToken, useLink } from "./tokens";
  * An address already taken is refused now (409, counted by the route like
  * register's); one taken later is refused when the link is used.
  */
-export async function requestEmailChange(user: { id: string; email: string }, newEmail: string, origin: string): Promise<{ pendingEmail: string }> {
+export async function requestEmailChange(user: { id: string; email: string }, newEmail: string, origin: string, event?: NewEvent): Promise<{ pendingEmail: string }> {
   if (newEmail === user.email) throw new AuthError("invalid_request", { fields: { email: "This is already your email." } });
   const db = getDb();
   if (await db.user.findUnique({ where: { email: newEmail }, select: { id: true } })) throw new AuthError("email_taken");
   const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { credentialVersion: true } });
-  const token = await db.$transaction((tx) => issueLinkToken(tx, { userId: user.id, kind: "email_change", credentialVersion: row.credentialVersion, newEmail }));
+  const token = await db.$transaction(async (tx) => {
+    const issued = await issueLinkToken(tx, { userId: user.id, kind: "email_change", credentialVersion: row.credentialVersion, newEmail });
+    if (event) await recordEvent(tx, event); // `email_change_requested`, with the link or not at all
+    return issued;
+  });
   // Over the account's mail budget the answer is the same and nothing is sent.
   if (await takeMailBudget(user.id)) {
     const ttlSeconds = getConfig().AUTH_EMAIL_TOKEN_TTL;
@@ -45,7 +50,7 @@ export async function requestEmailChange(user: { id: string; email: string }, ne
  *   change) of the same address: whoever commits second gets `email_taken`,
  *   and the link stays unused.
  */
-export async function verifyEmailLink(token: string): Promise<PublicUser> {
+export async function verifyEmailLink(token: string, client?: ClientInfo): Promise<PublicUser> {
   const link = await findLiveLink(token, ["verify_email", "email_change"]);
   const { id, credentialVersion } = link.user;
   try {
@@ -55,6 +60,8 @@ export async function verifyEmailLink(token: string): Promise<PublicUser> {
       const data = link.kind === "verify_email" ? { emailVerified: true } : { email: link.newEmail ?? "", emailVerified: true };
       const { count } = await tx.user.updateMany({ where, data });
       if (count !== 1) throw new AuthError("invalid_link");
+      const verified = link.kind === "verify_email";
+      await recordEvent(tx, { userId: id, type: verified ? "email_verified" : "email_changed", ...client, detail: verified ? {} : { email: link.newEmail ?? "" } });
       if (link.kind === "email_change") {
         await tx.emailToken.deleteMany({ where: { userId: id, kind: "verify_email", usedAt: null } });
         // Trust earned under the old address does not carry over (decision 605).

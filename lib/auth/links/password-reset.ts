@@ -1,4 +1,5 @@
 import "server-only";
+import { recordEvent, type ClientInfo } from "../../activity/record";
 import { getConfig } from "../../config";
 import { getDb, type Transaction } from "../../db";
 import { log } from "../../log";
@@ -43,13 +44,14 @@ async function prepareResetLink(email: string, origin: string): Promise<void> {
  * session is created afterwards. The compare-and-set on the version makes a
  * second reset or password change racing this one lose cleanly.
  */
-async function replacePasswordAndEndSessions(tx: Transaction, user: { id: string; credentialVersion: number }, passwordHash: string): Promise<PublicUser> {
+async function replacePasswordAndEndSessions(tx: Transaction, user: { id: string; credentialVersion: number }, passwordHash: string, client: ClientInfo): Promise<PublicUser> {
   const { count } = await tx.user.updateMany({
     where: { id: user.id, credentialVersion: user.credentialVersion },
     data: { passwordHash, credentialVersion: { increment: 1 }, emailVerified: true },
   });
   if (count !== 1) throw new AuthError("invalid_link");
   await tx.session.updateMany({ where: { userId: user.id, revokedAt: null }, data: { revokedAt: new Date(), revokedReason: "password_reset" } });
+  await recordEvent(tx, { userId: user.id, type: "password_reset", ...client });
   return tx.user.findUniqueOrThrow({ where: { id: user.id }, select: PUBLIC_USER_SELECT });
 }
 
@@ -59,19 +61,19 @@ export interface ResetInput extends SecondFactorInput {
 }
 
 /** POST /api/auth/password-reset/confirm: a new password and a new, fresh session here. */
-export async function confirmPasswordReset(input: ResetInput, context: { userAgent: string; origin: string }): Promise<{ user: PublicUser; issued: IssuedSession }> {
+export async function confirmPasswordReset(input: ResetInput, context: ClientInfo & { origin: string }): Promise<{ user: PublicUser; issued: IssuedSession }> {
   const link = await findLiveLink(input.token, ["password_reset"]);
   await assertSecondFactorForReset(link.user, input);
   const passwordHash = await hashPassword(input.newPassword);
   const user = await getDb().$transaction(async (tx) => {
     await useLink(tx, link);
-    return replacePasswordAndEndSessions(tx, link.user, passwordHash);
+    return replacePasswordAndEndSessions(tx, link.user, passwordHash, context);
   });
   // The new password was just chosen by the holder of the mailbox: a fresh
   // session whose proof is that password. (With TOTP on, the code checked by
   // assertSecondFactorForReset may add "totp" here.)
   // Under the credential version the reset just set (sessions of older ones are refused).
-  const issued = await createSession(user.id, context.userAgent, proofOf(["password"]), link.user.credentialVersion + 1);
+  const issued = await createSession(user.id, { ip: context.ip, userAgent: context.userAgent }, proofOf(["password"]), link.user.credentialVersion + 1);
   queueMail("password_reset_done", passwordResetDoneMail({ to: user.email, origin: context.origin }));
   return { user, issued };
 }

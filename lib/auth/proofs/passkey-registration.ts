@@ -7,7 +7,7 @@ import {
 } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
 import { AuthError } from "../errors";
-import { addPasskey, countPasskeys, credentialDescriptors, type PasskeyView } from "./passkey-store";
+import { addPasskey, countPasskeys, type EventSource, credentialDescriptors, type PasskeyView } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
 import { consumeChallenge, createChallenge, registrationChallengeId } from "./webauthn-challenge";
 
@@ -48,7 +48,7 @@ const refused = (why: string) => new AuthError("invalid_request", { fields: { re
  * this site's origin and RP ID, with user verification, then stores the
  * passkey. The challenge is spent whether or not verification passes.
  */
-export async function registerPasskey(user: Account, sessionId: string, response: RegistrationResponseJSON, name: string | undefined, rp: RelyingParty): Promise<PasskeyView> {
+export async function registerPasskey(user: Account, sessionId: string, response: RegistrationResponseJSON, name: string | undefined, rp: RelyingParty, by?: EventSource): Promise<PasskeyView> {
   let challenge: string;
   try {
     challenge = await consumeChallenge(registrationChallengeId(sessionId), "registration", user.id);
@@ -78,5 +78,5 @@ export async function registerPasskey(user: Account, sessionId: string, response
     deviceType: credentialDeviceType,
     backedUp: credentialBackedUp,
     name: name || `Passkey ${(await countPasskeys(user.id)) + 1}`,
-  });
+  }, { ...by, sessionId });
 }

@@ -1,4 +1,5 @@
 import "server-only";
+import { recordEvent, type ClientInfo } from "../../activity/record";
 import { randomUUID } from "node:crypto";
 import { getDb } from "../../db";
 import { AuthError } from "../errors";
@@ -61,6 +62,9 @@ export async function findCredential(credentialId: string): Promise<StoredCreden
   return { ...row, user, credentialVersion, counter: Number(row.counter), transports: splitTransports(row.transports) };
 }
 
+/** Who made a change: the request's client and session, for its security event. */
+export type EventSource = Partial<ClientInfo> & { sessionId?: string };
+
 export async function countPasskeys(userId: string): Promise<number> {
   return getDb().passkey.count({ where: { userId } });
 }
@@ -72,13 +76,14 @@ export async function countPasskeys(userId: string): Promise<number> {
  * let an attacker who saw a victim's credential id claim it for an account of
  * their own (WebAuthn §7.1 step 25).
  */
-export async function addPasskey(userId: string, passkey: NewPasskey): Promise<PasskeyView> {
+export async function addPasskey(userId: string, passkey: NewPasskey, by?: EventSource): Promise<PasskeyView> {
   try {
     return await getDb().$transaction(async (tx) => {
       const row = await tx.passkey.create({
         data: { id: randomUUID(), userId, ...passkey, counter: BigInt(passkey.counter), transports: passkey.transports.join(",") },
         select: VIEW_SELECT,
       });
+      await recordEvent(tx, { userId, type: "passkey_added", ...by, detail: { name: row.name } });
       return toView(row);
     });
   } catch (error) {
@@ -97,10 +102,12 @@ export async function renamePasskey(userId: string, id: string, name: string): P
 }
 
 /** Removes one of the user's passkeys, in one transaction (a security event goes with it). */
-export async function removePasskey(userId: string, id: string): Promise<void> {
+export async function removePasskey(userId: string, id: string, by?: EventSource): Promise<void> {
   await getDb().$transaction(async (tx) => {
+    const doomed = await tx.passkey.findFirst({ where: { id, userId }, select: { name: true } });
     const { count } = await tx.passkey.deleteMany({ where: { id, userId } });
-    if (count !== 1) throw new AuthError("not_found");
+    if (count !== 1 || !doomed) throw new AuthError("not_found");
+    await recordEvent(tx, { userId, type: "passkey_removed", ...by, detail: { name: doomed.name } });
   });
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { requestClient } from "@/lib/auth/client-address";
 import { withAuth } from "@/lib/auth/guard";
 import { registerPasskey } from "@/lib/auth/proofs/passkey-registration";
 import { attestationSchema, passkeyNameSchema } from "@/lib/auth/proofs/passkey-schemas";
@@ -14,7 +15,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: withAuth(
     async (request, { user, sessionId }) => {
       const { response, name } = await readJson(request, body);
-      const passkey = await registerPasskey(user, sessionId, response, name, relyingParty(request));
+      const passkey = await registerPasskey(user, sessionId, response, name, relyingParty(request), requestClient(request));
       return json({ passkey }, { status: 201 });
     },
     { fresh: true },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { checkUserPassword } from "@/lib/auth/credentials";
 import { withAuth } from "@/lib/auth/guard";
 import { hashPassword, PASSWORD_MAX_LENGTH, passwordSchema } from "@/lib/auth/password";
@@ -27,7 +27,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     const passwordHash = await hashPassword(newPassword);
     // Whoever else knew the old password is signed out everywhere else, even a
     // sign-in still in flight; this browser gets a new refresh token.
-    const issued = await renewAfterPasswordChange({ userId: user.id, sessionId, passwordHash, checkedVersion });
+    const event = { userId: user.id, type: "password_changed", ...requestClient(request), sessionId } as const;
+    const issued = await renewAfterPasswordChange({ userId: user.id, sessionId, passwordHash, checkedVersion, event });
     const response = sessionResponse(issued, secure, {});
     response.headers.delete("Content-Type");
     return new Response(null, { status: 204, headers: response.headers });

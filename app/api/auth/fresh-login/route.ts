@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { checkUserPassword } from "@/lib/auth/credentials";
 import { assertCsrfToken } from "@/lib/auth/csrf";
@@ -49,7 +49,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     const confirming = { request, user, sessionId: claims.sid };
     const proof = "passkey" in input ? await confirmWithPasskey(confirming, input.passkey) : await confirmWithPassword(confirming, input.password);
     // Fresh access token; the refresh token (and its rotation chain) is untouched.
-    const response = sessionResponse(await refreshFreshness(claims.sid, proof), isSecureRequest(request), {});
+    const confirmed = { userId: user.id, type: "confirmed", ...requestClient(request), sessionId: claims.sid, detail: { methods: proof.methods } } as const;
+    const response = sessionResponse(await refreshFreshness(claims.sid, proof, confirmed), isSecureRequest(request), {});
     return "passkey" in input ? withChallengeCleared(request, response) : response;
   }),
 });

@@ -21,9 +21,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
     const address = clientAddress(request);
-    const { user, credentialVersion } = await checkCredentials(email, password, address);
     const userAgent = request.headers.get("user-agent") ?? "";
-    const issued = await createSession(user.id, userAgent, proofOf(["password"]), credentialVersion);
+    const { user, credentialVersion } = await checkCredentials(email, password, address, userAgent);
+    const issued = await createSession(user.id, { ip: address, userAgent }, proofOf(["password"]), credentialVersion);
     const origin = linkOrigin(request);
     after(() => noticeNewSignIn(user, address, userAgent, origin));
     return sessionResponse(issued, isSecureRequest(request), { user });

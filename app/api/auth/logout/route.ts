@@ -1,3 +1,4 @@
+import { requestClient } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { assertCsrfToken } from "@/lib/auth/csrf";
 import { AuthError } from "@/lib/auth/errors";
@@ -23,7 +24,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     // AND the user id must match the row, so a token that pairs someone's
     // session id with another `sub` (a leaked signing key, or a future bug in
     // token issuance) ends nothing. Either way the caller's cookies are cleared.
-    await revokeUserSession(claims.sub, claims.sid, "logout");
+    await revokeUserSession(claims.sub, claims.sid, "logout", { userId: claims.sub, type: "signed_out", ...requestClient(request), sessionId: claims.sid });
     return signedOutResponse(secure);
   }),
 });

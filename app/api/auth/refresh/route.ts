@@ -1,3 +1,4 @@
+import { requestClient } from "@/lib/auth/client-address";
 import { authenticateRefresh } from "@/lib/auth/guard";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { AuthError } from "@/lib/auth/errors";
@@ -9,7 +10,8 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     try {
       const { claims, secure } = await authenticateRefresh(request);
-      return sessionResponse(await rotateRefreshToken(claims), secure, {});
+      // The client is read (and recorded) only if this turns out to be token reuse.
+      return sessionResponse(await rotateRefreshToken(claims, () => requestClient(request)), secure, {});
     } catch (error) {
       // A refused refresh ends the browser's session: clear the cookies so the
       // client stops presenting a token that will never work again.

@@ -27,7 +27,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       createUser({ email: input.email, password: input.password, name: input.name ?? "" }),
     );
     const userAgent = request.headers.get("user-agent") ?? "";
-    const issued = await createSession(user.id, userAgent, proofOf(["password"]), credentialVersion);
+    const issued = await createSession(user.id, { ip: address, userAgent }, proofOf(["password"]), credentialVersion);
     // Signing up proves the password from here: this address is known to the
     // account, and this browser from it is not "a new sign-in" next time.
     await rememberAddress(user.id, address);

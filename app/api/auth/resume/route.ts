@@ -1,3 +1,4 @@
+import { requestClient } from "@/lib/auth/client-address";
 import { hostCookiesBinding } from "@/lib/auth/cookie-binding";
 import { readCookies, isSecureRequest, setSessionCookies, type AuthCookies } from "@/lib/auth/cookies";
 import { AuthError } from "@/lib/auth/errors";
@@ -43,7 +44,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     try {
       const claims = await verifyToken(cookies.refresh, "refresh");
       if ((await hostCookiesBinding(cookies, claims.sid)) !== "match") return seeOther(loginAfterEndedSession(next));
-      const issued = await rotateRefreshToken(claims);
+      const issued = await rotateRefreshToken(claims, () => requestClient(request));
       const headers = new Headers({ Location: next, "Cache-Control": "no-store" });
       setSessionCookies(headers, secure, issued);
       return new Response(null, { status: 303, headers });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { verifyEmailLink } from "@/lib/auth/links/email-change";
 import { countLinkRequest } from "@/lib/auth/links/limits";
 import { linkTokenSchema } from "@/lib/auth/links/schema";
@@ -13,6 +13,6 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { token } = await readJson(request, body);
     await countLinkRequest(clientAddress(request));
-    return json({ user: await verifyEmailLink(token) });
+    return json({ user: await verifyEmailLink(token, requestClient(request)) });
   }),
 });

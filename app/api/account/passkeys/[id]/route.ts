@@ -1,3 +1,4 @@
+import { requestClient } from "@/lib/auth/client-address";
 import { z } from "zod";
 import { assertFresh, withAuth } from "@/lib/auth/guard";
 import { AuthError } from "@/lib/auth/errors";
@@ -20,12 +21,12 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     return json({ passkey: await renamePasskey(user.id, await passkeyId(context), name) });
   }),
   DELETE: withAuth(
-    async (_request, { user, claims }, context) => {
+    async (request, { user, claims, sessionId }, context) => {
       const id = await passkeyId(context);
       // The last passkey takes a way in with it: as strong a proof as turning
       // two-step sign-in off (an account without a code factor: its password).
       if ((await countPasskeys(user.id)) === 1) await assertFresh(claims, user.id, { level: "multi_factor" });
-      await removePasskey(user.id, id);
+      await removePasskey(user.id, id, { ...requestClient(request), sessionId });
       return noContent();
     },
     { fresh: true },

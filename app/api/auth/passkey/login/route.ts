@@ -27,7 +27,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     await rememberAddress(user.id, address);
     // A passkey is possession plus user verification: no second step follows.
     const userAgent = request.headers.get("user-agent") ?? "";
-    const issued = await createSession(user.id, userAgent, proof, credentialVersion);
+    const issued = await createSession(user.id, { ip: address, userAgent }, proof, credentialVersion);
     const origin = linkOrigin(request);
     after(() => noticeNewSignIn(user, address, userAgent, origin));
     return withChallengeCleared(request, sessionResponse(issued, isSecureRequest(request), { user }));

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { clientAddress } from "@/lib/auth/client-address";
+import { clientAddress, requestClient } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { countLinkRequest } from "@/lib/auth/links/limits";
 import { linkOrigin } from "@/lib/auth/links/origin";
@@ -21,10 +21,7 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const input = await readJson(request, body);
     await countLinkRequest(clientAddress(request));
-    const { user, issued } = await confirmPasswordReset(input, {
-      userAgent: request.headers.get("user-agent") ?? "",
-      origin: linkOrigin(request),
-    });
+    const { user, issued } = await confirmPasswordReset(input, { ...requestClient(request), origin: linkOrigin(request) });
     return sessionResponse(issued, isSecureRequest(request), { user });
   }),
 });
