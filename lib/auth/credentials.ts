@@ -1,6 +1,6 @@
 import "server-only";
 import { AuthError } from "./errors";
-import { knownAddressKey, rememberAddress } from "./known-address";
+import { knownAddressKey } from "./known-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { beginAttempt } from "./rate-limit";
 import { findPasswordHash, findUserByEmail, type PublicUser } from "./users";
@@ -22,7 +22,9 @@ export async function checkCredentials(email: string, password: string, address:
     throw new AuthError("invalid_credentials");
   }
   await attempt.succeeded();
-  await rememberAddress(email, address);
+  // The caller remembers the address (known-address.ts) once the sign-in is
+  // complete: a right password with the authenticator code still owed must
+  // not earn the address the owner's own guessing budget.
   return { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified };
 }
 

@@ -80,7 +80,8 @@ export async function changeEmail(userId: string, email: string): Promise<Public
 }
 
 export async function setPassword(userId: string, password: string): Promise<void> {
-  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password) } });
+  // A new credential version ends every pending sign-in made with the old password.
+  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password), credentialVersion: { increment: 1 } } });
 }
 
 /** Sessions go with the user (ON DELETE CASCADE), so every token dies at once. */
