@@ -2,18 +2,21 @@ import type { Metadata } from "next";
 import { SiteHeader } from "../_components/site-header";
 import { requirePageSession } from "@/lib/auth/page";
 import { listSessions } from "@/lib/auth/sessions";
+import { remainingRecoveryCodes } from "@/lib/auth/proofs/recovery-codes";
+import { hasTotp } from "@/lib/auth/proofs/totp-factor";
 import { DeleteAccount } from "./delete-account";
 import { EmailForm } from "./email-form";
 import { PasswordForm } from "./password-form";
 import { ProfileForm } from "./profile-form";
 import { SessionsList } from "./sessions-list";
+import { TwoStepSection } from "./two-step-section";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   // The page checks the session itself, like every route handler does.
   const { user, session } = await requirePageSession("/account");
-  const sessions = await listSessions(user.id, session.id);
+  const [sessions, totpOn, recoveryCodesLeft] = await Promise.all([listSessions(user.id, session.id), hasTotp(user.id), remainingRecoveryCodes(user.id)]);
   return (
     <>
       <SiteHeader email={user.email} current="/account" session={session} />
@@ -27,6 +30,7 @@ export default async function AccountPage() {
           <EmailForm email={user.email} />
         </div>
         <PasswordForm email={user.email} />
+        <TwoStepSection enabled={totpOn} recoveryCodesLeft={recoveryCodesLeft} />
         <SessionsList initial={sessions} />
         <DeleteAccount />
       </main>

@@ -5,6 +5,7 @@ import useSWR from "swr";
 import { ApiError, isSessionGone, ReauthCancelledError, SessionEndedError } from "./errors";
 import { api } from "./index";
 import { describeError } from "./messages";
+import { CodeField, codeDemand, proofFromForm } from "./reauth-code";
 import type { Me } from "./types";
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
@@ -26,6 +27,7 @@ function lasting(seconds: number): string {
 export function ReauthDialog() {
   const dialog = useRef<HTMLDialogElement>(null);
   const input = useRef<HTMLInputElement>(null);
+  const codeInput = useRef<HTMLInputElement>(null);
   const waiter = useRef<Waiter | null>(null);
   const returnFocus = useRef<HTMLElement | null>(null);
   const [open, setOpen] = useState(false);
@@ -35,6 +37,7 @@ export function ReauthDialog() {
   // The account is read only while the dialog is open (SWR's cache usually has it).
   const { data: me } = useSWR<Me>(open ? "/api/me" : null);
   const id = useId();
+  const code = codeDemand(refusal);
 
   useEffect(
     () =>
@@ -69,6 +72,7 @@ export function ReauthDialog() {
     setPending(false);
     setError(null);
     if (input.current) input.current.value = "";
+    if (codeInput.current) codeInput.current.value = "";
     returnFocus.current?.focus();
     if (outcome === "confirmed") current?.resolve();
     else current?.reject(outcome);
@@ -77,16 +81,16 @@ export function ReauthDialog() {
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     if (pending) return;
-    const password = input.current?.value ?? "";
-    if (!password) {
-      setError("Enter your password to continue.");
+    const proof = proofFromForm(input.current?.value ?? "", codeInput.current?.value ?? "", code);
+    if (typeof proof === "string") {
+      setError(proof);
       input.current?.focus();
       return;
     }
     setPending(true);
     setError(null);
     try {
-      await api.freshLogin(password);
+      await api.freshLogin(proof);
       finish("confirmed");
     } catch (caught) {
       // The session itself is gone: the wrapper is already leaving for /login.
@@ -95,7 +99,8 @@ export function ReauthDialog() {
       setPending(false);
       // Only the password was asked for here: say so, not "email and password".
       const wrong = caught instanceof ApiError && caught.code === "invalid_credentials";
-      setError(wrong ? "That password is not right. Try again." : describeError(caught));
+      const what = code.offered ? "That password or code is not right." : "That password is not right.";
+      setError(wrong ? `${what} Try again.` : describeError(caught));
       input.current?.select();
     }
   }
@@ -133,6 +138,7 @@ export function ReauthDialog() {
             Forgot password?
           </a>
         </div>
+        {code.offered && <CodeField ref={codeInput} id={id} required={code.required} invalid={Boolean(error)} />}
         {error && (
           <p role="alert" className="notice notice-error">
             {error}
