@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useState, type FormEvent } from "react";
+import { useEffect, useId, useState, type FormEvent } from "react";
 import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
@@ -21,6 +21,9 @@ export function TwoStepSection({ enabled, recoveryCodesLeft }: { enabled: boolea
   const id = useId();
   const [state, setState] = useState<State>(enabled ? { step: "on" } : { step: "off" });
   const [done, setDone] = useState<string | null>(null);
+  // Server-rendered buttons do nothing until the page is hydrated: say so instead of ignoring a click.
+  const [ready, setReady] = useState(false);
+  useEffect(() => setReady(true), []);
   const start = useAction(async () => {
     setDone(null);
     setState({ step: "scan", enrollment: await api.post<Enrollment>("/api/account/totp") });
@@ -52,7 +55,7 @@ export function TwoStepSection({ enabled, recoveryCodesLeft }: { enabled: boolea
       </p>
       {state.step !== "scan" && <FormMessage error={confirm.error ? null : error} success={done} />}
       {state.step === "off" && (
-        <button type="button" className="button button-primary" aria-busy={start.pending || undefined} onClick={() => void start.run()}>
+        <button type="button" className="button button-primary" disabled={!ready} aria-busy={start.pending || undefined} onClick={() => void start.run()}>
           Set up authenticator app
         </button>
       )}
@@ -72,7 +75,7 @@ export function TwoStepSection({ enabled, recoveryCodesLeft }: { enabled: boolea
       {state.step === "codes" && <RecoveryCodes codes={state.codes} />}
       {state.step === "on" && <p>{recoveryCodesLeft} recovery codes left.</p>}
       {on && (
-        <button type="button" className="button" aria-busy={turnOff.pending || undefined} onClick={() => void turnOff.run()}>
+        <button type="button" className="button" disabled={!ready} aria-busy={turnOff.pending || undefined} onClick={() => void turnOff.run()}>
           Turn off
         </button>
       )}
