@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Secret, TOTP } from "otpauth";
+import type { Page } from "@playwright/test";
 import { expect, test, userExists } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
@@ -23,6 +24,21 @@ function authenticator(base32: string) {
   };
 }
 
+/**
+ * The e2e server's access tokens live 4 seconds, so a set-up step often
+ * meets a refreshed (not fresh) token and the dialog asks for the password
+ * first: confirm it whenever it shows up during set-up, like a user would.
+ */
+async function confirmPasswordWhenAsked(page: Page, password: string) {
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await page.addLocatorHandler(dialog, async () => {
+    await dialog.getByLabel("Password").fill(password);
+    await dialog.getByRole("button", { name: "Confirm" }).click();
+    await expect(dialog).toBeHidden();
+  });
+  return () => page.removeLocatorHandler(dialog);
+}
+
 test("two-step sign-in: turn it on from the shown key, sign in with a code, with a recovery code, confirm a deletion with a code", async ({ page, user }) => {
   test.setTimeout(120_000);
   // Signed in through the real form (the code step does not exist yet).
@@ -33,6 +49,7 @@ test("two-step sign-in: turn it on from the shown key, sign in with a code, with
   await expect(page).toHaveURL("/");
 
   await page.goto("/account");
+  const stopConfirming = await confirmPasswordWhenAsked(page, user.password);
   const section = page.getByRole("region", { name: "Two-step sign-in" });
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
   await expect(section.getByRole("img", { name: "QR code for your authenticator app" })).toBeVisible();
@@ -55,9 +72,10 @@ test("two-step sign-in: turn it on from the shown key, sign in with a code, with
   const text = readFileSync(await file.path(), "utf8");
   for (const code of recoveryCodes) expect(text).toContain(code.trim());
   await expect(section.getByRole("button", { name: "Turn off" })).toBeVisible();
+  await stopConfirming();
 
   // Sign out, then password + code.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
@@ -70,7 +88,7 @@ test("two-step sign-in: turn it on from the shown key, sign in with a code, with
   expect(me.session.methods).toEqual(["password", "totp"]);
 
   // Sign out, then password + a recovery code.
-  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
@@ -103,12 +121,15 @@ test("turning two-step sign-in off asks for the password AND a code", async ({ p
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL("/");
   await page.goto("/account");
+  const stopConfirming = await confirmPasswordWhenAsked(page, user.password);
   const section = page.getByRole("region", { name: "Two-step sign-in" });
   await section.getByRole("button", { name: "Set up authenticator app" }).click();
+  await expect(section.getByLabel("Setup key")).toBeVisible();
   const nextCode = authenticator((await section.getByLabel("Setup key").innerText()).replace(/\s/g, ""));
   await section.getByLabel("Authenticator code").fill(await nextCode());
   await section.getByRole("button", { name: "Turn on" }).click();
   await expect(section.getByRole("list", { name: "Recovery codes" })).toBeVisible();
+  await stopConfirming();
 
   // The sign-in was by password only: level multi_factor is not met.
   await section.getByRole("button", { name: "Turn off" }).click();
