@@ -24,7 +24,23 @@ const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 // CHROMIUM_PATH overrides, and a laptop without either uses Playwright's.
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
 
-export default defineConfig({
+// The server's environment, shared with the auth kit (lib/testing), which
+// mints real tokens and rows for it and so must have the same secret, database
+// and token lives.
+const serverEnv = {
+  PORT: process.env.E2E_PORT,
+  DATABASE_URL: `file:${process.env.E2E_DB_FILE}`,
+  AUTH_SECRET: "e2e-only-secret-0123456789abcdef-0123456789abcdef",
+  AUTH_ACCESS_TTL: `${ACCESS_TTL_SECONDS}s`,
+  AUTH_BCRYPT_COST: "4",
+  AUTH_RATE_LIMIT_ACCOUNT: "off",
+  AUTH_RATE_LIMIT_ADDRESS: "off",
+  WEB_CONCURRENCY: "1",
+  LOG_LEVEL: "warn",
+  NEXT_TELEMETRY_DISABLED: "1",
+};
+
+export default defineConfig<{ authKitServerEnv: Record<string, string | undefined> }>({
   testDir: "e2e",
   fullyParallel: true,
   workers: 2,
@@ -36,6 +52,7 @@ export default defineConfig({
   reporter: [["list"]],
   use: {
     baseURL,
+    authKitServerEnv: serverEnv,
     trace: "off",
     launchOptions: {
       executablePath,
@@ -49,17 +66,6 @@ export default defineConfig({
     timeout: 120_000,
     stdout: "ignore",
     stderr: "pipe",
-    env: {
-      PORT: process.env.E2E_PORT,
-      DATABASE_URL: `file:${process.env.E2E_DB_FILE}`,
-      AUTH_SECRET: "e2e-only-secret-0123456789abcdef-0123456789abcdef",
-      AUTH_ACCESS_TTL: `${ACCESS_TTL_SECONDS}s`,
-      AUTH_BCRYPT_COST: "4",
-      AUTH_RATE_LIMIT_ACCOUNT: "off",
-      AUTH_RATE_LIMIT_ADDRESS: "off",
-      WEB_CONCURRENCY: "1",
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+    env: serverEnv,
   },
 });

@@ -5,15 +5,22 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
-import { api, fieldErrors, type User } from "@/lib/client";
+import { fieldErrors } from "@/lib/client";
+import { useAuthAction } from "@/lib/client/use-auth-action";
+import { updateProfile } from "./actions";
 
-/** PATCH /api/me: needs a session, not a fresh one, so an expired token is renewed silently. */
+/**
+ * The name, saved through a Server Action (the same lib call as PATCH
+ * /api/me). It needs a session, not a fresh one, so an expired token is
+ * renewed silently and the action called again.
+ */
 export function ProfileForm({ name }: { name: string }) {
   const [value, setValue] = useState(name);
   const [saved, setSaved] = useState<string | null>(null);
+  const save = useAuthAction(updateProfile);
   const { run, pending, error } = useAction(async () => {
     setSaved(null);
-    const { user } = await api.patch<{ user: User }>("/api/me", { name: value });
+    const { user } = await save(value);
     setValue(user.name);
     setSaved("Name saved.");
   });

@@ -1,3 +1,5 @@
+import type { ActionResult } from "../shared/action-result";
+import { ERROR_STATUS } from "../shared/error-codes";
 import { ApiError, ClientError, errorFromResponse, isSessionGone, NetworkError } from "./errors";
 import { createRefresher, localExpiry, type TokenClock } from "./refresh";
 import type { SessionEvent, SessionInfo } from "./types";
@@ -142,6 +144,40 @@ export function createApiClient(env: ClientEnv) {
     throw error;
   }
 
+  /**
+   * A guarded Server Action, under the same policy as `send`: renew once on
+   * token_expired, confirm once on fresh_token_required, /login when the
+   * session is gone. The action's result is a value (never a throw) for auth
+   * outcomes, so the same typed ApiError comes out of both paths.
+   */
+  async function runAction<T>(call: () => Promise<ActionResult<T>>, tried = { refresh: false, reauth: false }): Promise<T> {
+    if (!tried.refresh && refresher.knownExpired()) {
+      await refresher.refreshAfter(env.clock.generation());
+      tried = { ...tried, refresh: true };
+    }
+    const sentGeneration = env.clock.generation();
+    let result: ActionResult<T>;
+    try {
+      result = await call();
+    } catch (cause) {
+      // Only transport failures throw: the action itself answers with values.
+      throw new NetworkError(cause);
+    }
+    if (result.ok) return result.data;
+    const { error: code, description, fields, maxAge, retryAfter, level, methods } = result;
+    const error = new ApiError(code, ERROR_STATUS[code], description, fields, maxAge, retryAfter, level, methods);
+    if (code === "token_expired" && !tried.refresh) {
+      await refresher.refreshAfter(sentGeneration);
+      return runAction(call, { ...tried, refresh: true });
+    }
+    if (code === "fresh_token_required" && !tried.reauth && reauthHandler) {
+      await reauthenticate(reauthHandler, error);
+      return runAction(call, { ...tried, reauth: true });
+    }
+    if (isSessionGone(error)) goToLogin();
+    throw error;
+  }
+
   function request<T>(path: string, options: SendOptions = {}): Promise<T> {
     const body = options.json === undefined ? undefined : JSON.stringify(options.json);
     return send<T>(path, options, body, { refresh: false, reauth: false });
@@ -154,6 +190,7 @@ export function createApiClient(env: ClientEnv) {
     put: <T>(path: string, json?: unknown) => request<T>(path, { method: "PUT", json }),
     patch: <T>(path: string, json?: unknown) => request<T>(path, { method: "PATCH", json }),
     delete: <T = void>(path: string) => request<T>(path, { method: "DELETE" }),
+    runAction: <T>(call: () => Promise<ActionResult<T>>) => runAction(call),
     /** The dialog registers itself here; returns the function that unregisters it. */
     setReauthHandler(handler: ReauthHandler): () => void {
       reauthHandler = handler;

@@ -1,0 +1,195 @@
+// The testing kit's Playwright half: puts a browser context into any auth
+// state in one line, with real rows and real tokens minted by the app's own
+// code (agent.ts) — no UI, no waiting, and no test-only endpoint on the server.
+import { fork, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { request as playwrightRequest, type BrowserContext } from "@playwright/test";
+import type { AuthMethod } from "../shared/api-types";
+import type { AgentRequest, AgentResponse, MintedSession, SessionState } from "./protocol";
+
+export type { SessionState };
+
+export interface KitOptions {
+  /** The app under test, e.g. http://localhost:3000. */
+  baseURL: string;
+  /** The server's environment: at least DATABASE_URL and AUTH_SECRET (and its TTLs, bcrypt cost). */
+  serverEnv: Record<string, string | undefined>;
+}
+
+export interface KitUser {
+  id: string;
+  email: string;
+  name: string;
+  password: string;
+  emailVerified: boolean;
+}
+
+export interface KitSession {
+  id: string;
+  user: KitUser;
+  /** The refresh token the browser holds (for stealRefreshToken). */
+  refresh: string;
+}
+
+export interface SignInOptions {
+  /** Default "fresh". */
+  state?: SessionState;
+  /** How presence was proved; default ["password"]. */
+  methods?: AuthMethod[];
+  userAgent?: string;
+}
+
+// __dirname, not import.meta: Playwright loads this file as CommonJS, and Node
+// would take a file that mentions import.meta for an ES module.
+const AGENT = path.join(__dirname, "agent.ts");
+export const KIT_PASSWORD = "kit password, long enough";
+
+/** One agent process per Playwright worker, started on first use. */
+class Agent {
+  private child: ChildProcess;
+  private next = 1;
+  private pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  readonly ready: Promise<void>;
+
+  constructor(env: Record<string, string | undefined>) {
+    this.child = fork(AGENT, [], {
+      execArgv: ["--conditions=react-server", "--import", "tsx"],
+      env: { ...process.env, ...env, NODE_ENV: "test", LOG_LEVEL: "warn" },
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    this.ready = new Promise((resolve, reject) => {
+      this.pending.set(0, { resolve: () => resolve(), reject });
+      this.child.once("exit", (code) => {
+        for (const { reject: fail } of this.pending.values()) fail(new Error(`the auth kit's agent exited (${code})`));
+        this.pending.clear();
+      });
+    });
+    this.child.on("message", (message: AgentResponse) => {
+      const waiter = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (message.ok) waiter?.resolve(message.result);
+      else waiter?.reject(new Error(`auth kit: ${message.error}`));
+    });
+  }
+
+  async call<T>(request: AgentRequest): Promise<T> {
+    await this.ready;
+    const id = this.next++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      this.child.send({ id, request });
+    });
+  }
+
+  stop() {
+    this.child.kill();
+  }
+}
+
+/** The cookie names and flags the server uses for this scheme (lib/auth/cookies.ts). */
+function cookiesFor(baseURL: string, minted: MintedSession) {
+  const url = new URL(baseURL);
+  const secure = url.protocol === "https:";
+  const expires = Math.floor(Date.now() / 1000) + minted.maxAgeSeconds;
+  const base = { domain: url.hostname, secure, expires };
+  return [
+    { ...base, name: secure ? "__Host-access_token" : "access_token", value: minted.access, path: "/", httpOnly: true, sameSite: "Lax" as const },
+    { ...base, name: secure ? "__Secure-refresh_token" : "refresh_token", value: minted.refresh, path: "/api/auth", httpOnly: true, sameSite: "Strict" as const },
+    { ...base, name: secure ? "__Host-csrf_token" : "csrf_token", value: minted.csrf, path: "/", httpOnly: false, sameSite: "Lax" as const },
+  ];
+}
+
+export class AuthKit {
+  private readonly agent: Agent;
+  private readonly created: string[] = [];
+  private verified: Promise<void> | undefined;
+
+  constructor(private readonly options: KitOptions) {
+    if (!options.serverEnv.AUTH_SECRET || !options.serverEnv.DATABASE_URL) {
+      throw new Error("auth kit: serverEnv needs the server's AUTH_SECRET and DATABASE_URL");
+    }
+    this.agent = new Agent(options.serverEnv);
+  }
+
+  /**
+   * Refuses to go on against a server whose secret the kit does not have: it
+   * presents a genuine token for a session that does not exist. The same
+   * secret answers token_revoked; another one, invalid_token.
+   */
+  assertSameSecret(): Promise<void> {
+    this.verified ??= (async () => {
+      const probe = await this.agent.call<string>({ op: "probeToken" });
+      const api = await playwrightRequest.newContext({ baseURL: this.options.baseURL });
+      try {
+        const name = new URL(this.options.baseURL).protocol === "https:" ? "__Host-access_token" : "access_token";
+        const response = await api.get("/api/me", { headers: { cookie: `${name}=${probe}` } });
+        const body = (await response.json().catch(() => ({}))) as { error?: string };
+        if (body.error !== "token_revoked") {
+          throw new Error(`auth kit: ${this.options.baseURL} does not use the kit's AUTH_SECRET (it answered ${response.status()} ${body.error ?? ""}); refusing to run`);
+        }
+      } finally {
+        await api.dispose();
+      }
+    })();
+    return this.verified;
+  }
+
+  /** A user made by the app's own createUser (same hashing, same normalisation). Removed by cleanup(). */
+  async createUser(input: { email?: string; name?: string; password?: string; emailVerified?: boolean } = {}): Promise<KitUser> {
+    await this.assertSameSecret();
+    const password = input.password ?? KIT_PASSWORD;
+    const user = await this.agent.call<Omit<KitUser, "password">>({ op: "createUser", ...input, password, name: input.name ?? "Kit User" });
+    this.created.push(user.id);
+    return { ...user, password };
+  }
+
+  /** Signs `context` in as `user`, in the asked state, by minting a real session and its cookies. */
+  async signIn(context: BrowserContext, user: KitUser, options: SignInOptions = {}): Promise<KitSession> {
+    await this.assertSameSecret();
+    const minted = await this.agent.call<MintedSession>({
+      op: "mintSession",
+      userId: user.id,
+      state: options.state ?? "fresh",
+      methods: options.methods ?? ["password"],
+      userAgent: options.userAgent ?? "Playwright (auth kit)",
+    });
+    await context.addCookies(cookiesFor(this.options.baseURL, minted));
+    return { id: minted.sessionId, user, refresh: minted.refresh };
+  }
+
+  /**
+   * Moves a signed-in browser into another state of the SAME session, behind
+   * the page's back: e.g. `access_expired` while a page is open, so the next
+   * request meets token_expired although the page's clock thinks it is valid.
+   */
+  async setAccessState(context: BrowserContext, session: KitSession, state: Exclude<SessionState, "fresh">, methods: AuthMethod[] = ["password"]): Promise<void> {
+    const access = await this.agent.call<string>({ op: "mintAccess", userId: session.user.id, sessionId: session.id, state, methods });
+    const [cookie] = cookiesFor(this.options.baseURL, { sessionId: session.id, access, refresh: session.refresh, csrf: "", maxAgeSeconds: 3600 });
+    await context.addCookies([cookie]);
+  }
+
+  /** Ends the session as another device would (sessions list, password change elsewhere). */
+  revokeSession(session: KitSession): Promise<void> {
+    return this.agent.call({ op: "revokeSession", sessionId: session.id });
+  }
+
+  /** Someone else used this browser's refresh token: its next refresh is reuse, and ends the session. */
+  stealRefreshToken(session: KitSession): Promise<void> {
+    return this.agent.call({ op: "stealRefreshToken", refresh: session.refresh });
+  }
+
+  /** The session's row, to assert what the server did (revoked, and why; how presence was proved). */
+  sessionRow(session: KitSession): Promise<{ revokedAt: string | null; revokedReason: string | null; authMethods: string } | null> {
+    return this.agent.call({ op: "sessionRow", sessionId: session.id });
+  }
+
+  /** Deletes the users this kit made, and any addressed by e-mail (registered or renamed in a test). */
+  async cleanup(emails: string[] = []): Promise<void> {
+    const ids = this.created.splice(0);
+    if (ids.length || emails.length) await this.agent.call({ op: "deleteUsers", ids, emails });
+  }
+
+  stop(): void {
+    this.agent.stop();
+  }
+}
