@@ -17,6 +17,7 @@ import { measureClientCost } from "./client-cost.mjs";
 import { cpuMeter } from "./proc.mjs";
 import { chainedRefresh, health, login, me, signIn } from "./scenarios.mjs";
 import { startServer } from "./server.mjs";
+import { twoStepAccounts, twoStepSignIn } from "./two-step.mjs";
 import { soak } from "./soak.mjs";
 import { printReport } from "./report.mjs";
 
@@ -95,6 +96,9 @@ try {
 
   log(`bench: login (${roundSeconds * rounds} s)`);
   const loginRun = summarize(await login(server.url, email, { duration: roundSeconds * rounds }));
+  // Sized for ~8 sign-ins/s (bcrypt 12 on 2 cores) at two codes per account per 30 s.
+  log(`bench: two-step sign-in, password + code (${roundSeconds * rounds} s)`);
+  const twoStepRun = await twoStepSignIn(server.url, await twoStepAccounts(server.url, Math.ceil((roundSeconds * rounds * 8) / 2)), { duration: roundSeconds * rounds });
 
   // The storm: 8 login loops keep bcrypt saturated while /api/me is measured,
   // against an idle measurement right before it in the same round.
@@ -118,6 +122,7 @@ try {
       chains: chainStats.size,
     }, runs.health),
     login: combine("POST /api/auth/login (bcrypt 12)", [loginRun]),
+    twoStep: combine("login + second-factor (password+code)", [twoStepRun], { outOfCodes: twoStepRun.outOfCodes }),
     meIdle: combine("GET /api/me (idle, storm rounds)", runs.meIdle),
     meDuringStorm: combine("GET /api/me + 8 login loops", runs.meStorm, {
       logins: combine("logins during the storm", runs.stormLogins),
