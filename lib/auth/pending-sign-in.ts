@@ -57,19 +57,20 @@ export async function takePendingAttempt(token: string | undefined): Promise<{ i
   if (!token) throw expired();
   const db = getDb();
   const id = hashOf(token);
+  // Read before the reservation (the fields read never change): once all five
+  // attempts are taken, a finished attempt may delete the row while others
+  // still hold theirs, and they must not lose their row to a read after it.
+  const row = await db.pendingSignIn.findUnique({
+    where: { id },
+    select: { credentialVersion: true, user: { select: { id: true, email: true, name: true, emailVerified: true, credentialVersion: true } } },
+  });
+  if (!row) throw expired();
   const { count } = await db.pendingSignIn.updateMany({
     where: { id, failures: { lt: PENDING_MAX_ATTEMPTS }, expiresAt: { gt: new Date() } },
     data: { failures: { increment: 1 } },
   });
-  const row =
-    count === 1
-      ? await db.pendingSignIn.findUnique({
-          where: { id },
-          select: { credentialVersion: true, user: { select: { id: true, email: true, name: true, emailVerified: true, credentialVersion: true } } },
-        })
-      : null;
-  if (!row || row.credentialVersion !== row.user.credentialVersion) {
-    await db.pendingSignIn.deleteMany({ where: { id } });
+  if (count !== 1 || row.credentialVersion !== row.user.credentialVersion) {
+    if (count === 1) await db.pendingSignIn.deleteMany({ where: { id } });
     throw expired();
   }
   const { credentialVersion: _version, ...user } = row.user;
