@@ -96,9 +96,10 @@ try {
 
   log(`bench: login (${roundSeconds * rounds} s)`);
   const loginRun = summarize(await login(server.url, email, { duration: roundSeconds * rounds }));
-  // Sized for ~8 sign-ins/s (bcrypt 12 on 2 cores) at two codes per account per 30 s.
+  // Each account gives two sign-ins per 30 s: size the pool from the plain login rate just measured.
   log(`bench: two-step sign-in, password + code (${roundSeconds * rounds} s)`);
-  const twoStepRun = await twoStepSignIn(server.url, await twoStepAccounts(server.url, Math.ceil((roundSeconds * rounds * 8) / 2)), { duration: roundSeconds * rounds });
+  const twoStepPool = await twoStepAccounts(server.url, Math.ceil((loginRun.rps * roundSeconds * rounds * 1.25) / 2) + 2);
+  const twoStepRun = await twoStepSignIn(server.url, twoStepPool, { duration: roundSeconds * rounds });
 
   // The storm: 8 login loops keep bcrypt saturated while /api/me is measured,
   // against an idle measurement right before it in the same round.
