@@ -4,6 +4,9 @@
 const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
+  // piscina starts its threads from its own files (dist/worker.js next to
+  // dist/main.js): bundled, it would look for them under the bundle's root.
+  serverExternalPackages: ["piscina"],
   // Next's own trailing-slash redirect answers /api/x/ with a text 308 and no
   // Cache-Control, where the API promises JSON: route handlers match /api/x/
   // themselves (unknown paths get the JSON 404). Pages keep the redirect

@@ -16,6 +16,15 @@ process.env.E2E_PORT ??= execFileSync(process.execPath, [
 ])
   .toString()
   .trim();
+// The run's SMTP server (e2e/global-setup.ts) listens here; what it receives
+// is saved to E2E_MAIL_DIR for the workers to read.
+process.env.E2E_SMTP_PORT ??= execFileSync(process.execPath, [
+  "-e",
+  "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })",
+])
+  .toString()
+  .trim();
+process.env.E2E_MAIL_DIR ??= path.resolve(".tmp", `e2e-mail-${process.pid}-${Date.now()}`);
 process.env.E2E_DB_FILE ??= path.resolve(".tmp", `e2e-${process.pid}-${Date.now()}.db`);
 mkdirSync(path.dirname(process.env.E2E_DB_FILE), { recursive: true });
 
@@ -35,7 +44,11 @@ const serverEnv = {
   AUTH_BCRYPT_COST: "4",
   AUTH_RATE_LIMIT_ACCOUNT: "off",
   AUTH_RATE_LIMIT_ADDRESS: "off",
+  AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: "off",
+  AUTH_RATE_LIMIT_SUCCESS_ADDRESS: "off",
   WEB_CONCURRENCY: "1",
+  // Real mail to a real SMTP server; the e2e journeys follow its links.
+  SMTP_URL: `smtp://127.0.0.1:${process.env.E2E_SMTP_PORT}`,
   LOG_LEVEL: "warn",
   NEXT_TELEMETRY_DISABLED: "1",
 };
@@ -48,6 +61,7 @@ export default defineConfig<{ authKitServerEnv: Record<string, string | undefine
   timeout: 60_000,
   expect: { timeout: 10_000 },
   forbidOnly: !!process.env.CI,
+  globalSetup: "./e2e/global-setup.ts",
   globalTeardown: "./e2e/global-teardown.ts",
   reporter: [["list"]],
   use: {

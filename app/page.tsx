@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import { SiteHeader } from "./_components/site-header";
 import { SessionPanel } from "./_components/session-panel";
 import { SessionTimeline } from "./_components/session-timeline";
+import { VerifyBanner } from "./_components/verify-banner";
 import { requirePageSession } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Home" };
@@ -19,6 +20,7 @@ export default async function HomePage() {
             Signed in as <strong>{user.email}</strong>
           </p>
         </div>
+        {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <SessionPanel initial={{ user, session }} />
           <SessionTimeline authTime={session.authTime} />

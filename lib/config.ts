@@ -58,6 +58,12 @@ const schema = z.object({
   AUTH_BCRYPT_THREADS: z.coerce.number().int().min(1).max(256).optional(),
   AUTH_RATE_LIMIT_ACCOUNT: rateLimit("10/15m"),
   AUTH_RATE_LIMIT_ADDRESS: rateLimit("50/15m"),
+  // Successful password checks, against one account's flood of bcrypt work
+  // (decision 607): far above any person's sign-ins, far below a script's.
+  AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: rateLimit("30/15m"),
+  AUTH_RATE_LIMIT_SUCCESS_ADDRESS: rateLimit("300/15m"),
+  // A password check that cannot start on a bcrypt thread within this is shed (503).
+  AUTH_BCRYPT_QUEUE_DEADLINE: duration("5s"),
   AUTH_TRUST_PROXY: z
     .string()
     .default("0")
@@ -70,6 +76,16 @@ const schema = z.object({
     .refine((url) => URL.canParse(url) && /^https?:$/.test(new URL(url).protocol), "Use an http:// or https:// URL, e.g. https://app.example.com.")
     .optional()
     .transform((url) => (url ? new URL(url).origin : undefined)),
+  // Mail (lib/mail): unset SMTP_URL writes each message to ./data/outbox/ instead.
+  SMTP_URL: z
+    .string()
+    .refine((url) => URL.canParse(url) && /^smtps?:$/.test(new URL(url).protocol), "Use smtp://user:pass@host:port or smtps://…")
+    .optional(),
+  MAIL_FROM: z.string().min(3).default("Fresh Auth <no-reply@localhost>"),
+  AUTH_EMAIL_TOKEN_TTL: duration("30m"),
+  // Link mails (reset, verification, e-mail change) per account per window;
+  // over it the API still answers 202 and sends nothing (no enumeration).
+  AUTH_RATE_LIMIT_MAIL: rateLimit("5/1h"),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   DATABASE_TIMEOUT: duration("5s"),
 });

@@ -17,6 +17,9 @@ import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
  */
 export type Database = PrismaClient;
 
+/** The client inside `getDb().$transaction(async (tx) => …)`. */
+export type Transaction = Prisma.TransactionClient;
+
 export type Provider = "sqlite" | "postgresql";
 
 export function providerOf(url: string): Provider {

@@ -44,7 +44,59 @@ function answer(res, status, headers, body) {
 const apiError = (res, status, error, description, headers = {}) =>
   answer(res, status, { "Content-Type": "application/json", ...headers }, JSON.stringify({ error, description }));
 
+// How long, and how much, a connection whose request body was refused unread
+// is drained before it is closed (see closeIfBodyUnread).
+const LINGER_MS = 2000;
+const LINGER_BYTES = 1024 * 1024;
+
+/**
+ * A response that starts before its request body was read to the end (a 413
+ * on a chunked body, a 415, a 405) leaves the rest of that body on the
+ * connection. Next has stopped reading it, so the connection would sit there
+ * (the client's next request on it hangs), and behind a keep-alive proxy the
+ * leftover bytes are where request desync starts. Such a response says
+ * `Connection: close`; then, like a lingering close, our side is shut and up
+ * to LINGER_BYTES / LINGER_MS of the body are read and thrown away before the
+ * socket is destroyed, so a client still sending gets to read the answer
+ * instead of a reset. Nothing after the refused body is ever parsed.
+ */
+function closeIfBodyUnread(req, res) {
+  const writeHead = res.writeHead;
+  // Captured now: Next may have destroyed the request stream by the time it answers.
+  const socket = req.socket;
+  res.writeHead = function (...args) {
+    if (!req.complete) {
+      this.setHeader("Connection", "close");
+      lingerOnClose(socket);
+    }
+    return writeHead.apply(this, args);
+  };
+}
+
+function lingerOnClose(socket) {
+  // Node's server calls destroySoon() once a `Connection: close` response is
+  // sent; replace it for this one socket with the lingering version.
+  socket.destroySoon = function lingeringClose() {
+    let drained = 0;
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+    socket.on("data", (chunk) => {
+      drained += chunk.length;
+      if (drained > LINGER_BYTES) socket.destroy();
+    });
+    socket.end();
+  };
+}
+
+// With an https APP_URL the browser is told to use nothing else for a year:
+// no first plain-http request for a network attacker to answer (or to plant
+// plain cookies through). Subdomains of the app's host are included; the
+// parent domain and its other children are not touched.
+const HSTS = "max-age=31536000; includeSubDomains";
+
 export async function serve({ port, hostname = "0.0.0.0", dev = false, log = console.log }) {
+  const hsts = process.env.APP_URL?.startsWith("https:") ?? false;
   const app = next({ dev, dir: process.cwd(), hostname, port });
   await app.prepare();
   const handle = app.getRequestHandler();
@@ -53,6 +105,8 @@ export async function serve({ port, hostname = "0.0.0.0", dev = false, log = con
     // A request that arrives on a kept-alive connection during shutdown is
     // served, and its connection closed after it.
     if (closing) res.setHeader("Connection", "close");
+    closeIfBodyUnread(req, res);
+    if (hsts) res.setHeader("Strict-Transport-Security", HSTS);
     // Node lower-cases header names, and Next builds each request from req.headers.
     for (const name of Object.keys(req.headers)) if (isInternal(name)) delete req.headers[name];
     req.headers[PEER_HEADER] = req.socket.remoteAddress ?? "unknown";

@@ -1,7 +1,7 @@
 // `npm test`: every test, in order of speed — unit, database, HTTP integration,
 // security and cluster (SQLite, then PostgreSQL when TEST_DATABASE_URL_PG is
 // set), then Playwright end-to-end against the production build. Prints one
-// summary line at the end. `npm test -- unit|http|security|e2e` runs parts.
+// summary line at the end. `npm test -- unit|http|security|e2e|adoption` runs parts.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
@@ -82,6 +82,11 @@ if (serverRuns.length && !pg) {
 
 if (wants("e2e") && existsSync(path.join(root, "playwright.config.ts"))) {
   await run("end-to-end (Playwright)", node, ["node_modules/@playwright/test/cli.js", "test", "--reporter=list"]);
+}
+
+// docs/adopting.md followed mechanically: a fresh app, built and driven in Chromium.
+if (wants("adoption") || (only.length === 0 && existsSync(path.join(root, "tests/adoption")))) {
+  await run("adoption guide (a fresh Next.js app built from docs/adopting.md)", node, nodeTest(find("tests/adoption", ".test.ts")));
 }
 
 console.log(`\n${failedSteps.length ? `FAILED steps: ${failedSteps.join(", ")}` : "All steps passed."}`);

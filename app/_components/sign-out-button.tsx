@@ -1,27 +1,38 @@
 "use client";
 
 import { useState } from "react";
-import { NetworkError, describeError } from "@/lib/client";
+import { describeError } from "@/lib/client";
 import { signOut } from "@/lib/client/session-actions";
 import { useAction } from "./use-action";
 
+/**
+ * Any answer but a 2xx (503 while the database is down, 403, a network
+ * error) means the session may still be alive, with every cookie still set:
+ * saying "You have signed out" then would leave the next person at this
+ * browser signed in. So the page says it did not work and offers Try again.
+ */
 export function SignOutButton() {
-  const [message, setMessage] = useState<string | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
   const { run, pending } = useAction(async () => {
+    setFailure(null);
     try {
       await signOut();
     } catch (error) {
-      // Offline: the session is still alive, so say so instead of pretending.
-      if (error instanceof NetworkError) return setMessage(describeError(error));
+      return setFailure(`Sign-out did not complete: your session may still be active on this device. ${describeError(error)}`);
     }
     window.location.assign("/login?status=signed-out");
   });
   return (
     <>
-      {message && (
-        <span role="alert" className="field-error">
-          {message}
-        </span>
+      {failure && (
+        <>
+          <span role="alert" className="field-error">
+            {failure}
+          </span>
+          <button type="button" className="button button-small" onClick={run} aria-disabled={pending || undefined}>
+            Try again
+          </button>
+        </>
       )}
       <button type="button" className="button button-small" onClick={run} aria-disabled={pending || undefined} aria-busy={pending || undefined}>
         Sign out

@@ -5,23 +5,24 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
-import { api, fieldErrors, type User } from "@/lib/client";
+import { api, fieldErrors } from "@/lib/client";
+
+const pendingText = (email: string) => `Check ${email} for a link to confirm the change. Until then your email stays the same.`;
 
 /**
  * PUT /api/account/email needs a FRESH token. When it is not fresh, the
  * wrapper opens "Confirm it's you" over this form and replays the same
  * request afterwards; the form is never unmounted, so the typed address stays.
+ * The answer is 202: the address changes only when the new one confirms, so
+ * the current address stays on screen with the pending one beside it.
  */
-export function EmailForm({ email }: { email: string }) {
-  const [current, setCurrent] = useState(email);
+export function EmailForm({ email, pendingEmail }: { email: string; pendingEmail: string | null }) {
   const [value, setValue] = useState("");
-  const [saved, setSaved] = useState<string | null>(null);
-  const { run, pending, error } = useAction(async () => {
-    setSaved(null);
-    const { user } = await api.put<{ user: User }>("/api/account/email", { email: value });
-    setCurrent(user.email);
+  const [pending, setPending] = useState(pendingEmail);
+  const { run, pending: busy, error } = useAction(async () => {
+    const answer = await api.put<{ pendingEmail: string }>("/api/account/email", { email: value });
+    setPending(answer.pendingEmail);
     setValue("");
-    setSaved(`Your email is now ${user.email}.`);
   });
 
   function onSubmit(event: FormEvent) {
@@ -33,12 +34,12 @@ export function EmailForm({ email }: { email: string }) {
     <section className="card" aria-labelledby="email-title">
       <h2 id="email-title">Email</h2>
       <p className="muted">
-        Currently <strong data-testid="current-email">{current}</strong>
+        Currently <strong data-testid="current-email">{email}</strong>
       </p>
       <form onSubmit={onSubmit} noValidate>
         <Field label="New email" name="email" type="email" autoComplete="email" required value={value} onChange={(e) => setValue(e.target.value)} error={fieldErrors(error).email} />
-        <FormMessage error={error} success={saved} />
-        <SubmitButton pending={pending}>Change email</SubmitButton>
+        <FormMessage error={error} success={pending && !error ? pendingText(pending) : null} />
+        <SubmitButton pending={busy}>Change email</SubmitButton>
       </form>
     </section>
   );

@@ -1,5 +1,7 @@
 import type { Metadata } from "next";
 import { SiteHeader } from "../_components/site-header";
+import { VerifyBanner } from "../_components/verify-banner";
+import { pendingEmailChange } from "@/lib/auth/links/email-change";
 import { requirePageSession } from "@/lib/auth/page";
 import { listSessions } from "@/lib/auth/sessions";
 import { remainingRecoveryCodes } from "@/lib/auth/proofs/recovery-codes";
@@ -16,7 +18,12 @@ export const metadata: Metadata = { title: "Account" };
 export default async function AccountPage() {
   // The page checks the session itself, like every route handler does.
   const { user, session } = await requirePageSession("/account");
-  const [sessions, totpOn, recoveryCodesLeft] = await Promise.all([listSessions(user.id, session.id), hasTotp(user.id), remainingRecoveryCodes(user.id)]);
+  const [sessions, pendingEmail, totpOn, recoveryCodesLeft] = await Promise.all([
+    listSessions(user.id, session.id),
+    pendingEmailChange(user.id),
+    hasTotp(user.id),
+    remainingRecoveryCodes(user.id),
+  ]);
   return (
     <>
       <SiteHeader email={user.email} current="/account" session={session} />
@@ -25,9 +32,10 @@ export default async function AccountPage() {
           <h1>Account</h1>
           <p className="muted">Changing your email or deleting your account asks for your password if it was not checked recently.</p>
         </div>
+        {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <ProfileForm name={user.name} />
-          <EmailForm email={user.email} />
+          <EmailForm email={user.email} pendingEmail={pendingEmail} />
         </div>
         <PasswordForm email={user.email} />
         <TwoStepSection enabled={totpOn} recoveryCodesLeft={recoveryCodesLeft} />

@@ -1,13 +1,13 @@
-// The bcrypt thread of lib/auth/password.ts. Plain JavaScript on purpose:
-// Next bundles lib/ with Turbopack, so this file is loaded by path at run time
-// (new Worker(<cwd>/lib/auth/bcrypt-worker.mjs)) and never goes through the bundler.
+// The bcrypt thread of lib/auth/password.ts (a piscina worker). Plain
+// JavaScript on purpose: Next bundles lib/ with Turbopack, so this file is
+// loaded by path at run time (<cwd>/lib/auth/bcrypt-worker.mjs) and never goes
+// through the bundler.
 //
 // A cost-12 hash takes ~250 ms of pure CPU. Run on the request thread it would
 // stall every other request for that long; here it only occupies this thread.
 import { createHmac } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
-import { parentPort } from "node:worker_threads";
 import bcrypt from "bcryptjs";
 
 // A thread of its own is not enough on a small machine: with two cores, the
@@ -38,16 +38,11 @@ function prehash(password) {
 
 // Synchronous calls are right here: this thread exists to do this one job at a
 // time, and bcryptjs's async variants only add yields nobody is waiting for.
-function run(job) {
+// `started` is shared with the request thread: once it is set, the job is
+// running and the queue deadline no longer applies to it.
+export default function run(job) {
+  if (job.started) Atomics.store(job.started, 0, 1);
   if (job.op === "hash") return bcrypt.hashSync(prehash(job.password), job.cost);
   if (job.op === "verify") return bcrypt.compareSync(prehash(job.password), job.hash);
   throw new Error(`unknown bcrypt job "${job.op}"`);
 }
-
-parentPort.on("message", (job) => {
-  try {
-    parentPort.postMessage({ id: job.id, result: run(job) });
-  } catch (error) {
-    parentPort.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) });
-  }
-});

@@ -21,17 +21,23 @@ export async function csrfTokenFor(sessionId: string): Promise<string> {
   return createHmac("sha256", current.csrf).update(sessionId).digest("base64url");
 }
 
-/** Accepts values made with any key still trusted, so rotation signs nobody out. */
+/** Whether `value` is this session's CSRF value under any key still trusted, so rotation signs nobody out. */
+export async function csrfValueMatches(value: string, sessionId: string): Promise<boolean> {
+  const { byKid } = await getKeys();
+  const given = Buffer.from(value);
+  for (const set of byKid.values()) {
+    const expected = Buffer.from(createHmac("sha256", set.csrf).update(sessionId).digest("base64url"));
+    if (expected.length === given.length && timingSafeEqual(expected, given)) return true;
+  }
+  return false;
+}
+
 export async function assertCsrfToken(request: Request, sessionId: string): Promise<void> {
   const sent = request.headers.get(CSRF_HEADER);
   if (!sent) throw new AuthError("csrf_failed", { description: "The X-CSRF-Token header is missing." });
-  const { byKid } = await getKeys();
-  const given = Buffer.from(sent);
-  for (const set of byKid.values()) {
-    const expected = Buffer.from(createHmac("sha256", set.csrf).update(sessionId).digest("base64url"));
-    if (expected.length === given.length && timingSafeEqual(expected, given)) return;
+  if (!(await csrfValueMatches(sent, sessionId))) {
+    throw new AuthError("csrf_failed", { description: "The X-CSRF-Token header does not match this session." });
   }
-  throw new AuthError("csrf_failed", { description: "The X-CSRF-Token header does not match this session." });
 }
 
 /**

@@ -2,6 +2,7 @@ import "server-only";
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { route, type RouteContext, type RouteHandler } from "../http/route";
+import { hostCookiesBinding } from "./cookie-binding";
 import { readCookies, isSecureRequest } from "./cookies";
 import { assertCsrfToken, isUnsafeMethod } from "./csrf";
 import { AuthError } from "./errors";
@@ -53,6 +54,8 @@ interface LiveSessionRow {
   id: string;
   email: string;
   name: string;
+  sessionVersion: number;
+  userVersion: number;
   /** SQLite answers a raw BOOLEAN as 0/1. */
   emailVerified: boolean | number;
 }
@@ -63,19 +66,30 @@ interface LiveSessionRow {
  * and account deletion take effect on the very next request, on every
  * instance, even though the JWT itself is still unexpired.
  *
+ * The credential versions ride along in the same row (decision 602): a
+ * session created under an older password (a sign-in that raced the change)
+ * is over (`token_revoked`); an access token issued under an older version
+ * of a session that is current (the changing browser's own, or a copy of it
+ * taken before the change) is superseded and answers `token_expired`, so the
+ * browser refreshes with the cookie it now holds and a copy gets nowhere.
+ *
  * This runs on every authenticated request, so it is one round trip: Prisma's
  * findUnique with a relation select issues two SELECTs (its "join" strategy is
  * neither available for SQLite nor enabled), hence one parameterised JOIN,
  * written in the SQL both providers accept (quoted identifiers).
  */
-export async function loadLiveSession(claims: { sid: string; sub: string }): Promise<{ user: PublicUser; expiresAt: Date }> {
+export async function loadLiveSession(claims: { sid: string; sub: string; cv?: number }): Promise<{ user: PublicUser; expiresAt: Date }> {
   const rows = await getDb().$queryRaw<LiveSessionRow[]>`
-    SELECT s."userId", s."revokedAt", s."expiresAt", u."id", u."email", u."name", u."emailVerified"
+    SELECT s."userId", s."revokedAt", s."expiresAt", s."credentialVersion" AS "sessionVersion",
+      u."id", u."email", u."name", u."emailVerified", u."credentialVersion" AS "userVersion"
     FROM "Session" s JOIN "User" u ON u."id" = s."userId"
     WHERE s."id" = ${claims.sid}`;
   const session = rows[0];
-  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub) {
+  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub || session.sessionVersion !== session.userVersion) {
     throw new AuthError("token_revoked");
+  }
+  if (claims.cv !== undefined && claims.cv !== session.userVersion) {
+    throw new AuthError("token_expired", { description: "The password has changed since this access token was issued. Refresh it." });
   }
   const user = { id: session.id, email: session.email, name: session.name, emailVerified: Boolean(session.emailVerified) };
   return { user, expiresAt: session.expiresAt };
@@ -103,7 +117,7 @@ export async function assertFresh(claims: AccessClaims, userId: string, fresh: t
   throw new AuthError("fresh_token_required", { maxAge, level, methods });
 }
 
-export function isFresh(claims: AccessClaims, windowSeconds: number, now = Date.now()): boolean {
+export function isFresh(claims: Pick<AccessClaims, "fresh" | "auth_time">, windowSeconds: number, now = Date.now()): boolean {
   return claims.fresh && (claims.auth_time + windowSeconds) * 1000 > now;
 }
 
@@ -119,12 +133,21 @@ export async function authenticateAccess(request: Request, options: GuardOptions
   return { kind: "access", claims, user, sessionId: claims.sid, sessionExpiresAt: expiresAt, secure: isSecureRequest(request) };
 }
 
-/** The refresh token is checked against its session by the rotation itself. */
+/**
+ * The refresh token is checked against its session by the rotation itself.
+ * It must also belong to the session the host-only cookies name, when they
+ * are there (a planted refresh cookie is not this browser's session): a 403,
+ * which clears nothing. Without them the CSRF header, which a browser copies
+ * from the host-only CSRF cookie, is the binding.
+ */
 export async function authenticateRefresh(request: Request): Promise<RefreshAuth> {
-  const token = readCookies(request).refresh;
-  if (!token) throw new AuthError("authorization_required");
-  const claims = await verifyToken(token, "refresh");
+  const cookies = readCookies(request);
+  if (!cookies.refresh) throw new AuthError("authorization_required");
+  const claims = await verifyToken(cookies.refresh, "refresh");
   if (isUnsafeMethod(request.method)) await assertCsrfToken(request, claims.sid);
+  if ((await hostCookiesBinding(cookies, claims.sid)) === "mismatch") {
+    throw new AuthError("csrf_failed", { description: "The refresh cookie does not belong to this browser's session. Nothing was changed." });
+  }
   return { kind: "refresh", claims, sessionId: claims.sid, secure: isSecureRequest(request) };
 }
 

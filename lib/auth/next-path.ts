@@ -17,3 +17,14 @@ export function safeNextPath(next: string | null | undefined, fallback = "/"): s
     return fallback;
   }
 }
+
+/**
+ * The sign-in page after a hand-off could not renew the session. The status
+ * tells /login to show its form even though an (expired) access cookie is
+ * still there: without it, a cookie the server cannot clear (one planted by
+ * a sibling subdomain, under another Path) sent the browser back to the
+ * hand-off, again and again.
+ */
+export function loginAfterEndedSession(next: string): string {
+  return `/login?next=${encodeURIComponent(next)}&status=session-ended`;
+}

@@ -1,7 +1,7 @@
 import "server-only";
-import { cookies, headers } from "next/headers";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { cookieNames } from "./cookies";
+import { isSecureScheme, readAuthCookies } from "./cookies";
 import { isDatabaseUnavailable } from "../http/faults";
 import { AuthError } from "./errors";
 import { loadLiveSession } from "./guard";
@@ -20,13 +20,16 @@ export interface PageSession {
 type PageAuth = { status: "signed-in"; value: PageSession } | { status: "expired" } | { status: "signed-out" } | { status: "unavailable" };
 
 /**
- * Server components cannot see the request's scheme, so the https (prefixed)
- * name is tried first. A planted plain cookie gains nothing: the token inside
- * must still carry our signature.
+ * Only this scheme's name, and only when it arrived once (readAuthCookies
+ * throws otherwise, which reads as signed out). Falling back to the plain
+ * name over https let a sibling subdomain sign the victim into the
+ * attacker's account on /login, and kept a host that moved to https in a
+ * redirect loop on its old http cookies; Next's cookies() also keeps the
+ * LAST of two same-named cookies where route handlers saw the first.
  */
 async function readAccessCookie(): Promise<string | undefined> {
-  const jar = await cookies();
-  return jar.get(cookieNames(true).access)?.value ?? jar.get(cookieNames(false).access)?.value;
+  const request = await headers();
+  return readAuthCookies(request.get("cookie") ?? "", isSecureScheme(request.get("x-forwarded-proto"))).access;
 }
 
 /**
@@ -35,9 +38,9 @@ async function readAccessCookie(): Promise<string | undefined> {
  * row, so a revoked session never renders a signed-in page.
  */
 async function readPageAuth(): Promise<PageAuth> {
-  const token = await readAccessCookie();
-  if (!token) return { status: "signed-out" };
   try {
+    const token = await readAccessCookie();
+    if (!token) return { status: "signed-out" };
     const claims = await verifyToken(token, "access");
     const { user, expiresAt } = await loadLiveSession(claims);
     return { status: "signed-in", value: { user, session: sessionViewFromClaims(claims, expiresAt) } };
@@ -62,11 +65,13 @@ export async function getPageSession(): Promise<PageSession | null> {
  * including a visitor whose access token expired while the session lives on:
  * the token is renewed on the way, so they are never shown a sign-in form
  * (and never start a second session) for a session they still have.
+ * `resume: false` when the hand-off has just failed (`status=session-ended`):
+ * the form is shown, never a loop back to the hand-off.
  */
-export async function redirectIfSignedIn(nextPath: string): Promise<void> {
+export async function redirectIfSignedIn(nextPath: string, options: { resume?: boolean } = {}): Promise<void> {
   const auth = await readPageAuth();
   if (auth.status === "signed-in") redirect(nextPath);
-  if (auth.status === "expired") await resumeThenGoTo(nextPath);
+  if (auth.status === "expired" && options.resume !== false) await resumeThenGoTo(nextPath);
 }
 
 /**

@@ -99,3 +99,28 @@ test("AUTH_BCRYPT_THREADS, set by the cluster primary, overrides the default", (
     config.resetConfigForTests();
   }
 });
+
+test("a check that cannot start within AUTH_BCRYPT_QUEUE_DEADLINE is shed with 503; started checks finish", async () => {
+  const hash = bcrypt.hashSync(prehash("deadline password"), 10);
+  await password.verifyPassword("warm the pool", hash); // threads started; the deadline counts from here
+  try {
+    setTestEnv({ AUTH_BCRYPT_COST: "4", AUTH_BCRYPT_QUEUE_DEADLINE: "1" });
+    config.resetConfigForTests();
+    const count = password.bcryptPoolSize() * 60; // ~60 × 50-75 ms per thread: far past one second
+    const settled = await Promise.allSettled(Array.from({ length: count }, () => password.verifyPassword("deadline password", hash)));
+    const shed = settled.filter((r) => r.status === "rejected");
+    const done = settled.filter((r) => r.status === "fulfilled");
+    assert.ok(shed.length > 0, "some were shed");
+    assert.ok(done.length > 0, "the ones that started finished");
+    for (const r of done) assert.equal(r.value, true);
+    for (const r of shed) {
+      const error = r.reason as { code?: string; status?: number; options?: { retryAfter?: number } };
+      assert.equal(error.code, "service_unavailable");
+      assert.equal(error.status, 503);
+      assert.ok((error.options?.retryAfter ?? 0) >= 1);
+    }
+  } finally {
+    setTestEnv({ AUTH_BCRYPT_COST: "4" });
+    config.resetConfigForTests();
+  }
+});

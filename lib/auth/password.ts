@@ -1,10 +1,12 @@
 import "server-only";
 import { availableParallelism } from "node:os";
 import path from "node:path";
-import { Worker } from "node:worker_threads";
+import { pathToFileURL } from "node:url";
+import { Piscina } from "piscina";
 import { z } from "zod";
 import { getConfig } from "../config";
 import { bcryptThreads } from "./bcrypt-threads.mjs";
+import { AuthError } from "./errors";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;
@@ -21,84 +23,31 @@ export const passwordSchema = z
   .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`);
 
 type Job = { op: "hash"; password: string; cost: number } | { op: "verify"; password: string; hash: string };
-interface Task {
-  job: Job & { id: number };
-  resolve: (result: unknown) => void;
-  reject: (error: Error) => void;
-}
+
+/** Tasks waiting per bcrypt thread before new ones are refused outright (the deadline usually sheds first). */
+export const QUEUE_PER_THREAD = 128;
 
 /**
  * bcrypt is ~250 ms of CPU at cost 12; on the request thread one login would
- * stall every other request for that long. It runs on a small pool of worker
- * threads instead (bcryptPoolSize() of them), with a FIFO queue in front. The
- * worker (bcrypt-worker.mjs) also does the pre-hash, so the whole password
+ * stall every other request for that long. It runs on a piscina pool of
+ * worker threads instead (bcryptPoolSize() of them). The worker
+ * (bcrypt-worker.mjs) also does the pre-hash, so the whole password
  * computation stays off the event loop.
+ *
+ * The queue in front is bounded twice (decision 607): in length
+ * (QUEUE_PER_THREAD per thread), and in time: a check that has not STARTED
+ * within AUTH_BCRYPT_QUEUE_DEADLINE is taken out of the queue and answered
+ * `503 service_unavailable` with Retry-After. An unbounded FIFO let one
+ * account's flood of right passwords push everyone else's login to seconds
+ * and growing; now a bystander waits at most the deadline, and the flood is
+ * shed instead of served late. A check that has started is never cut short:
+ * the worker marks a shared flag when it picks the job up, and only an
+ * unmarked job is aborted (piscina would end a running job's thread).
  *
  * The worker is loaded by path from the project root because Next bundles
  * lib/ and a bundled module cannot name a sibling file reliably.
  */
-class BcryptPool {
-  private readonly idle: Worker[] = [];
-  private readonly busy = new Map<Worker, Task>();
-  private readonly queue: Task[] = [];
-  private size = 0;
-  private nextId = 0;
-
-  constructor(
-    private readonly file: string,
-    private readonly maxThreads: number,
-  ) {}
-
-  run(job: Job): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ job: { ...job, id: this.nextId++ }, resolve, reject });
-      this.dispatch();
-    });
-  }
-
-  private dispatch(): void {
-    while (this.queue.length > 0) {
-      const worker = this.idle.pop() ?? (this.size < this.maxThreads ? this.spawn() : undefined);
-      if (!worker) return;
-      const task = this.queue.shift()!;
-      this.busy.set(worker, task);
-      worker.ref(); // a pending hash keeps the process alive (tests, scripts)
-      worker.postMessage(task.job);
-    }
-  }
-
-  private spawn(): Worker {
-    const worker = new Worker(this.file);
-    this.size++;
-    worker.unref(); // an idle pool never keeps the process alive
-    worker.on("message", (message: { id: number; result?: unknown; error?: string }) => {
-      const task = this.busy.get(worker);
-      this.busy.delete(worker);
-      worker.unref();
-      this.idle.push(worker);
-      if (task) {
-        if (message.error !== undefined) task.reject(new Error(`bcrypt worker: ${message.error}`));
-        else task.resolve(message.result);
-      }
-      this.dispatch();
-    });
-    let failure: Error | undefined;
-    worker.on("error", (error) => (failure = error));
-    // A crashed thread fails only the job it held; the next job gets a new one.
-    worker.on("exit", (code) => {
-      this.size--;
-      const at = this.idle.indexOf(worker);
-      if (at >= 0) this.idle.splice(at, 1);
-      const task = this.busy.get(worker);
-      this.busy.delete(worker);
-      task?.reject(failure ?? new Error(`bcrypt worker exited with code ${code}`));
-      this.dispatch();
-    });
-    return worker;
-  }
-}
-
-const globalForPool = globalThis as unknown as { freshAuthBcryptPool?: BcryptPool };
+const globalForPool = globalThis as unknown as { freshAuthBcryptPool?: Piscina };
 
 /**
  * Threads in this process's pool: AUTH_BCRYPT_THREADS when set (the cluster
@@ -110,12 +59,48 @@ export function bcryptPoolSize(): number {
 }
 
 /** One pool per process, however many route bundles include this module. */
-function pool(): BcryptPool {
-  globalForPool.freshAuthBcryptPool ??= new BcryptPool(
-    path.join(process.cwd(), "lib", "auth", "bcrypt-worker.mjs"),
-    bcryptPoolSize(),
-  );
+function pool(): Piscina {
+  const threads = bcryptPoolSize();
+  globalForPool.freshAuthBcryptPool ??= new Piscina({
+    filename: pathToFileURL(path.join(process.cwd(), "lib", "auth", "bcrypt-worker.mjs")).href,
+    minThreads: threads,
+    maxThreads: threads,
+    maxQueue: threads * QUEUE_PER_THREAD,
+    // Threads live as long as the process (idle ones do not keep it alive).
+    idleTimeout: 2 ** 31 - 1,
+  });
   return globalForPool.freshAuthBcryptPool;
+}
+
+function shed(retryAfter: number): AuthError {
+  return new AuthError("service_unavailable", { description: "The server is busy checking passwords. Try again shortly.", retryAfter });
+}
+
+async function run(job: Job): Promise<unknown> {
+  const deadline = getConfig().AUTH_BCRYPT_QUEUE_DEADLINE;
+  const started = new Int32Array(new SharedArrayBuffer(4));
+  const controller = new AbortController();
+  const threads = pool();
+  // Until the pool has finished its first job its threads are still starting
+  // (loading bcryptjs): that wait is not a queue, so the deadline re-arms.
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    timer = setTimeout(() => {
+      if (Atomics.load(started, 0) !== 0) return;
+      if (threads.completed === 0) arm();
+      else controller.abort();
+    }, deadline * 1000);
+  };
+  arm();
+  try {
+    return await threads.run({ ...job, started }, { signal: controller.signal });
+  } catch (error) {
+    if (controller.signal.aborted) throw shed(deadline);
+    if (error instanceof Error && /queue is at limit/i.test(error.message)) throw shed(deadline);
+    throw error;
+  } finally {
+    clearTimeout(timer!);
+  }
 }
 
 /**
@@ -125,11 +110,11 @@ function pool(): BcryptPool {
  * The pre-hash is in bcrypt-worker.mjs, next to the bcrypt call.
  */
 export async function hashPassword(password: string): Promise<string> {
-  return (await pool().run({ op: "hash", password, cost: getConfig().AUTH_BCRYPT_COST })) as string;
+  return (await run({ op: "hash", password, cost: getConfig().AUTH_BCRYPT_COST })) as string;
 }
 
 export async function verifyPassword(password: string, hash: string): Promise<boolean> {
-  return (await pool().run({ op: "verify", password, hash })) as boolean;
+  return (await run({ op: "verify", password, hash })) as boolean;
 }
 
 let dummyHash: Promise<string> | undefined;

@@ -53,7 +53,7 @@ export function readPendingToken(request: Request): string | undefined {
  * number of wrong codes that matter. Throws when the pending sign-in is
  * unknown, expired, out of attempts, or behind the account's credentials.
  */
-export async function takePendingAttempt(token: string | undefined): Promise<{ id: string; user: PublicUser }> {
+export async function takePendingAttempt(token: string | undefined): Promise<{ id: string; user: PublicUser; credentialVersion: number }> {
   if (!token) throw expired();
   const db = getDb();
   const id = hashOf(token);
@@ -73,8 +73,8 @@ export async function takePendingAttempt(token: string | undefined): Promise<{ i
     if (count === 1) await db.pendingSignIn.deleteMany({ where: { id } });
     throw expired();
   }
-  const { credentialVersion: _version, ...user } = row.user;
-  return { id, user };
+  const { credentialVersion, ...user } = row.user;
+  return { id, user, credentialVersion };
 }
 
 /** State change "second-factor failure": the attempt stays counted; the last one ends the pending sign-in. */

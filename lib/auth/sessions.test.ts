@@ -36,7 +36,7 @@ let userCount = 0;
 /** A new user with a new sign-in, and the verified claims of its refresh token. */
 async function signIn() {
   const user = await users.createUser({ email: `user${++userCount}@example.com`, password: "correct horse battery", name: "Test" });
-  const issued = await sessions.createSession(user.id, "unit-test");
+  const issued = await sessions.createSession(user.id, "unit-test", undefined, user.credentialVersion);
   assert.ok(issued.refresh, "createSession returns a refresh token");
   const claims = await tokens.verifyToken(issued.refresh, "refresh");
   return { user, issued, claims };
@@ -204,7 +204,8 @@ describe("an ended session refuses its access tokens at once (loadLiveSession)",
   test("a live session loads its user", async () => {
     const { user, issued } = await signIn();
     const live = await guard.loadLiveSession(await accessOf(issued));
-    assert.deepEqual(live.user, user);
+    const { credentialVersion: _version, ...publicUser } = user;
+    assert.deepEqual(live.user, publicUser);
     assert.ok(live.expiresAt instanceof Date && live.expiresAt.getTime() > Date.now());
   });
 
@@ -228,5 +229,39 @@ describe("an ended session refuses its access tokens at once (loadLiveSession)",
     const b = await signIn();
     await rejectsWith(guard.loadLiveSession({ sid: a.claims.sid, sub: b.user.id }), "token_revoked");
     await rejectsWith(guard.loadLiveSession({ sid: "no-such-session", sub: a.user.id }), "token_revoked");
+  });
+});
+
+describe("credential version (issue 10 items 2 and 4)", () => {
+  const accessOf = async (issued: { access: string }) => tokens.verifyToken(issued.access, "access");
+
+  test("a password change re-stamps this session with a new refresh token; a session created under the old version is refused", async () => {
+    const { user, issued, claims } = await signIn();
+    const racing = await sessions.createSession(user.id, "login that checked the old password", undefined, 0);
+    const renewed = await sessions.renewAfterPasswordChange({ userId: user.id, sessionId: claims.sid, passwordHash: "x", checkedVersion: 0 });
+    assert.ok(renewed.refresh);
+    const renewedClaims = await tokens.verifyToken(renewed.refresh!, "refresh");
+    assert.notEqual(renewedClaims.jti, claims.jti, "a new jti");
+    // This session goes on with its new tokens; its old access token is superseded.
+    assert.equal((await guard.loadLiveSession(await accessOf(renewed))).user.id, user.id);
+    await assert.rejects(guard.loadLiveSession(await accessOf(issued)), { code: "token_expired" });
+    // The racing sign-in is behind: refused on both paths.
+    await assert.rejects(guard.loadLiveSession(await accessOf(racing)), { code: "token_revoked" });
+    await assert.rejects(sessions.rotateRefreshToken(await tokens.verifyToken(racing.refresh!, "refresh")), { code: "token_revoked" });
+    // The old refresh token has no grace: it is reuse.
+    await assert.rejects(sessions.rotateRefreshToken(claims), { code: "token_revoked" });
+  });
+
+  test("a change checked under a version that has moved on is refused, and changes nothing", async () => {
+    const { user, claims } = await signIn();
+    await sessions.renewAfterPasswordChange({ userId: user.id, sessionId: claims.sid, passwordHash: "first", checkedVersion: 0 });
+    await assert.rejects(sessions.renewAfterPasswordChange({ userId: user.id, sessionId: claims.sid, passwordHash: "second", checkedVersion: 0 }), { code: "token_revoked" });
+    assert.equal((await users.findPasswordHash(user.id))?.passwordHash, "first");
+  });
+
+  test("a session for a user deleted meanwhile is invalid_credentials", async () => {
+    const { user } = await signIn();
+    await users.deleteUser(user.id);
+    await assert.rejects(sessions.createSession(user.id, "too late"), { code: "invalid_credentials" });
   });
 });

@@ -5,6 +5,7 @@ import { getDb, sqlNow } from "../db";
 import { csrfTokenFor } from "./csrf";
 import { AuthError } from "./errors";
 import { decodeMethods, encodeMethods, proofOf, type Proof } from "./proofs/proof";
+import { isForeignKeyViolation } from "./users";
 import { signAccessToken, signRefreshToken, type RefreshClaims } from "./tokens";
 import type { SessionListItem, SessionView } from "../shared/api-types";
 
@@ -27,9 +28,10 @@ interface SessionRow {
   authTime: Date;
   authMethods: string;
   currentJti: string;
+  credentialVersion: number;
 }
 
-const SESSION_SELECT = { id: true, userId: true, expiresAt: true, authTime: true, authMethods: true, currentJti: true } as const;
+const SESSION_SELECT = { id: true, userId: true, expiresAt: true, authTime: true, authMethods: true, currentJti: true, credentialVersion: true } as const;
 
 /** Signs the token pair for a session row; `fresh` only right after a proof of presence. */
 async function issue(session: SessionRow, options: { fresh: boolean; refresh: boolean }): Promise<IssuedSession> {
@@ -39,7 +41,15 @@ async function issue(session: SessionRow, options: { fresh: boolean; refresh: bo
   const freshUntil = options.fresh ? new Date(session.authTime.getTime() + AUTH_FRESH_TTL * 1000) : null;
   const methods = decodeMethods(session.authMethods);
   const [access, refresh, csrf] = await Promise.all([
-    signAccessToken({ userId: session.userId, sessionId: session.id, fresh: options.fresh, authTime: session.authTime, methods, expiresAt: accessExpiresAt }),
+    signAccessToken({
+      userId: session.userId,
+      sessionId: session.id,
+      fresh: options.fresh,
+      authTime: session.authTime,
+      methods,
+      expiresAt: accessExpiresAt,
+      credentialVersion: session.credentialVersion,
+    }),
     options.refresh
       ? signRefreshToken({ userId: session.userId, sessionId: session.id, jti: session.currentJti, expiresAt: session.expiresAt })
       : undefined,
@@ -62,22 +72,83 @@ async function issue(session: SessionRow, options: { fresh: boolean; refresh: bo
   };
 }
 
-/** A new sign-in from a proof of presence: a new refresh family, and a fresh access token. */
-export async function createSession(userId: string, userAgent: string, proof: Proof = proofOf(["password"])): Promise<IssuedSession> {
+/**
+ * A new sign-in from a proof of presence: a new refresh family, and a fresh
+ * access token, under the credential version the password was checked with
+ * (decision 602): if the password changed since, the session is born behind
+ * and refused on first use (a caller that passes none gets 0: it fails closed).
+ * A user deleted since the check leaves nothing to sign in to: the
+ * foreign-key failure (SQLite; PostgreSQL reports the same) is the answer an
+ * unknown account gets.
+ */
+export async function createSession(
+  userId: string,
+  userAgent: string,
+  proof: Proof = proofOf(["password"]),
+  credentialVersion = 0,
+): Promise<IssuedSession> {
   const now = proof.at;
-  const session = await getDb().session.create({
-    data: {
-      id: randomUUID(),
-      userId,
-      createdAt: now,
-      lastUsedAt: now,
-      authTime: now,
-      authMethods: encodeMethods(proof.methods),
-      expiresAt: new Date(now.getTime() + getConfig().AUTH_REFRESH_TTL * 1000),
-      currentJti: randomUUID(),
-      userAgent: userAgent.slice(0, 300),
-    },
-    select: SESSION_SELECT,
+  const session = await getDb()
+    .session.create({
+      data: {
+        id: randomUUID(),
+        userId,
+        createdAt: now,
+        lastUsedAt: now,
+        authTime: now,
+        authMethods: encodeMethods(proof.methods),
+        expiresAt: new Date(now.getTime() + getConfig().AUTH_REFRESH_TTL * 1000),
+        currentJti: randomUUID(),
+        userAgent: userAgent.slice(0, 300),
+        credentialVersion,
+      },
+      select: SESSION_SELECT,
+    })
+    .catch((error: unknown) => {
+      if (isForeignKeyViolation(error)) throw new AuthError("invalid_credentials");
+      throw error;
+    });
+  return issue(session, { fresh: true, refresh: true });
+}
+
+/**
+ * A password change on this session (and, later, a reset), in one
+ * transaction: the new hash and a bumped credential version, but only if the
+ * version is still the one the current password was checked under (a
+ * concurrent change wins, this one ends the session); every other session
+ * revoked; and this session re-stamped with the new version and a new
+ * refresh token whose parent is forgotten, so no copy of the old one gets a
+ * grace re-issue (decision 603). The CSRF value is bound to the session id
+ * and stays. Access tokens of the old version answer token_expired from here
+ * on (guard.ts), so a copy of this browser's cookies is dead at once.
+ */
+export async function renewAfterPasswordChange(input: { userId: string; sessionId: string; passwordHash: string; checkedVersion: number }): Promise<IssuedSession> {
+  const { userId, sessionId, passwordHash, checkedVersion } = input;
+  const now = new Date();
+  const session = await getDb().$transaction(async (tx) => {
+    const changed = await tx.user.updateMany({
+      where: { id: userId, credentialVersion: checkedVersion },
+      data: { passwordHash, credentialVersion: { increment: 1 } },
+    });
+    if (changed.count !== 1) throw new AuthError("token_revoked");
+    await tx.session.updateMany({
+      where: { userId, id: { not: sessionId }, revokedAt: null },
+      data: { revokedAt: now, revokedReason: "password_changed" },
+    });
+    const renewed = await tx.session.updateMany({
+      where: { id: sessionId, userId, revokedAt: null },
+      data: {
+        credentialVersion: checkedVersion + 1,
+        currentJti: randomUUID(),
+        parentJti: null,
+        rotatedAt: null,
+        authTime: now,
+        authMethods: encodeMethods(["password"]),
+        lastUsedAt: now,
+      },
+    });
+    if (renewed.count !== 1) throw new AuthError("token_revoked");
+    return tx.session.findUniqueOrThrow({ where: { id: sessionId }, select: SESSION_SELECT });
   });
   return issue(session, { fresh: true, refresh: true });
 }
@@ -107,16 +178,19 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
     SET "currentJti" = ${newJti}, "parentJti" = ${claims.jti}, "rotatedAt" = ${sqlNow()}, "lastUsedAt" = ${now}
     WHERE "id" = ${claims.sid} AND "userId" = ${claims.sub} AND "currentJti" = ${claims.jti}
       AND "revokedAt" IS NULL AND "expiresAt" > ${now}
-    RETURNING "id", "userId", "expiresAt", "authTime", "authMethods", "currentJti"`;
+      AND "credentialVersion" = (SELECT u."credentialVersion" FROM "User" u WHERE u."id" = ${claims.sub})
+    RETURNING "id", "userId", "expiresAt", "authTime", "authMethods", "currentJti", "credentialVersion"`;
   if (rotated.length === 1) return issue(rotated[0], { fresh: false, refresh: true });
 
   // Not the current token (or the session has ended): the rare path decides
   // between a grace re-issue, a revoked session and token reuse.
   const session = await db.session.findUnique({
     where: { id: claims.sid },
-    select: { ...SESSION_SELECT, parentJti: true, rotatedAt: true, revokedAt: true },
+    select: { ...SESSION_SELECT, parentJti: true, rotatedAt: true, revokedAt: true, user: { select: { credentialVersion: true } } },
   });
-  if (!session || session.userId !== claims.sub || session.revokedAt || session.expiresAt <= now) {
+  // A session created under a password that has changed since is over, whichever token it shows.
+  const behind = session !== null && session.credentialVersion !== session.user.credentialVersion;
+  if (!session || session.userId !== claims.sub || session.revokedAt || session.expiresAt <= now || behind) {
     throw new AuthError("token_revoked");
   }
   const graceMs = getConfig().AUTH_REFRESH_REUSE_GRACE * 1000;

@@ -42,6 +42,7 @@ const accessInput = (overrides: Partial<Parameters<typeof tokens.signAccessToken
   authTime: new Date(),
   methods: ["password" as const],
   expiresAt: inMinutes(15),
+  credentialVersion: 0,
   ...overrides,
 });
 const refreshInput = { userId: "user-1", sessionId: "session-1", jti: "refresh-jti-1", expiresAt: inMinutes(60) };

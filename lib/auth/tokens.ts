@@ -47,7 +47,10 @@ const base = {
 // `amr` (RFC 8176's name): how the last proof of presence was made. Tokens
 // signed before it existed read as a password sign-in, which they were.
 const amr = z.array(z.enum(["password", "passkey", "totp", "recovery_code"])).min(1).max(4).default(["password"]);
-const accessClaims = z.object({ ...base, type: z.literal("access"), fresh: z.boolean(), auth_time: z.number().int(), amr });
+// `cv`: the credential version the token was issued under (decision 602). A
+// token from before the claim existed counts as version 0, the column's default.
+const cv = z.number().int().min(0).default(0);
+const accessClaims = z.object({ ...base, type: z.literal("access"), fresh: z.boolean(), auth_time: z.number().int(), amr, cv });
 const refreshClaims = z.object({ ...base, type: z.literal("refresh") });
 
 export type AccessClaims = z.infer<typeof accessClaims>;
@@ -74,10 +77,20 @@ export function signAccessToken(input: {
   authTime: Date;
   methods: AuthMethod[];
   expiresAt: Date;
+  /** The session's credential version (decision 602); 0, the column's default, when not given. */
+  credentialVersion?: number;
 }): Promise<string> {
   return sign(
     "access",
-    { sub: input.userId, sid: input.sessionId, jti: randomUUID(), fresh: input.fresh, auth_time: seconds(input.authTime), amr: input.methods },
+    {
+      sub: input.userId,
+      sid: input.sessionId,
+      jti: randomUUID(),
+      fresh: input.fresh,
+      auth_time: seconds(input.authTime),
+      amr: input.methods,
+      cv: input.credentialVersion ?? 0,
+    },
     input.expiresAt,
   );
 }

@@ -56,3 +56,24 @@ describe("emailSchema", () => {
     assert.equal(parse(`${"a".repeat(310)}@example.com`).success, false);
   });
 });
+
+describe("invisible characters and case folding (issue 10 item 6)", () => {
+  test("format characters, bidi controls and other default ignorables are refused", () => {
+    for (const char of ["\u200b", "\u00ad", "\u2060", "\u200d", "\u200c", "\u202e", "\u2066", "\u200e", "\u061c", "\ufeff", "\ufe0f", "\u3164", "\u034f", "\u180e"]) {
+      const result = users.emailSchema.safeParse(`an${char}n@example.com`);
+      assert.equal(result.success, false, `U+${char.codePointAt(0)!.toString(16).toUpperCase()}`);
+    }
+  });
+
+  test("final sigma folds: ΑΣ-x, ας-x and ασ-x are one address", () => {
+    const folded = users.normalizeEmail("ασ-x@example.gr");
+    for (const form of ["ΑΣ-x@example.gr", "ας-x@example.gr", "Ας-X@EXAMPLE.GR"]) assert.equal(users.normalizeEmail(form), folded, form);
+    assert.equal(folded, "ασ-x@example.gr");
+  });
+
+  test("ß stays its own letter; capital ẞ is ß; Turkish dotless ı is not i", () => {
+    assert.equal(users.normalizeEmail("STRAẞE@example.de"), "straße@example.de");
+    assert.notEqual(users.normalizeEmail("straße@example.de"), users.normalizeEmail("strasse@example.de"));
+    assert.notEqual(users.normalizeEmail("ılgaz@example.tr"), users.normalizeEmail("ilgaz@example.tr"));
+  });
+});

@@ -4,6 +4,7 @@ import { z } from "zod";
 import type { User } from "../shared/api-types";
 import { getDb } from "../db";
 import { AuthError } from "./errors";
+import { forgetAddresses } from "./known-address";
 import { hashPassword } from "./password";
 
 /** A user as the API shows it: never the password hash. */
@@ -12,15 +13,32 @@ export type PublicUser = User;
 export const PUBLIC_USER_SELECT = { id: true, email: true, name: true, emailVerified: true } as const;
 
 /**
- * One address, one account: trimmed, normalised and lower-cased before it is
+ * One address, one account: trimmed, normalised and case-folded before it is
  * stored or looked up, so "Ann@X.com" and "ann@x.com " (or a decomposed "é")
  * cannot become two accounts. NFKC (whose output is also NFC) additionally
  * folds compatibility forms, so a fullwidth "ａｎｎ@ｘ.com" typed with an IME
  * is ann@x.com too, as IDNA already treats the domain (decision 402).
+ *
+ * Lower-casing is not case folding: "ΑΣ-x" lower-cases to "ας-x" (final
+ * sigma) while "ασ-x" stays, two accounts for one address. After NFKC, what
+ * Unicode's full case folding adds to toLowerCase() is the final sigma
+ * (ς → σ) and ß → ss; ß is kept as its own letter, as IDNA2008 and German
+ * mail hosts keep it (straße and strasse are two mailboxes, and mail goes to
+ * the stored address), while capital ẞ lower-cases to ß (decision 606).
  */
 export function normalizeEmail(email: string): string {
-  return email.normalize("NFKC").trim().toLowerCase();
+  return email.normalize("NFKC").trim().toLowerCase().replace(/\u03c2/g, "\u03c3").normalize("NFKC");
 }
+
+/**
+ * Characters that render as nothing (or reorder what is around them): format
+ * characters (\p{Cf}: zero-width space and joiners, soft hyphen, word joiner,
+ * byte order mark, every bidi control such as U+202E) and the other default
+ * ignorables (variation selectors, Hangul fillers). Each would make a second
+ * account that looks exactly like the first, so they are refused, not removed:
+ * silently removing them would sign a look-alike in as the real address.
+ */
+const INVISIBLE = /[\p{Cf}\p{Default_Ignorable_Code_Point}]/u;
 
 // Internationalised addresses (josé@exemple.fr) are real addresses, so letters
 // of any script are allowed; spaces, quotes, brackets and dot-less domains are not.
@@ -29,6 +47,7 @@ const EMAIL_PATTERN = /^[^\s\p{Cc}@"<>()[\],;:\\]{1,64}@(?:[\p{L}\p{N}](?:[\p{L}
 export const emailSchema = z
   .string()
   .max(320, "Use at most 320 characters.")
+  .refine((email) => !INVISIBLE.test(email), "Remove invisible characters (such as zero-width spaces or direction marks).")
   .transform(normalizeEmail)
   .pipe(z.email({ pattern: EMAIL_PATTERN, message: "Enter a valid e-mail address." }));
 
@@ -40,17 +59,22 @@ export const nameSchema = z
   .transform((name) => name.trim().normalize("NFC"));
 
 /** Prisma's unique-constraint error, whatever the provider. */
-function isUniqueViolation(error: unknown): boolean {
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2002";
 }
 
-export async function createUser(input: { email: string; password: string; name: string }): Promise<PublicUser> {
+/** Prisma's foreign-key error (P2003): the row it points at is gone. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return typeof error === "object" && error !== null && (error as { code?: string }).code === "P2003";
+}
+
+export async function createUser(input: { email: string; password: string; name: string }): Promise<PublicUser & { credentialVersion: number }> {
   // Hash first: a taken address costs the same time as a free one.
   const passwordHash = await hashPassword(input.password);
   try {
     return await getDb().user.create({
       data: { id: randomUUID(), email: input.email, name: input.name, passwordHash },
-      select: PUBLIC_USER_SELECT,
+      select: { ...PUBLIC_USER_SELECT, credentialVersion: true },
     });
   } catch (error) {
     if (isUniqueViolation(error)) throw new AuthError("email_taken");
@@ -58,33 +82,23 @@ export async function createUser(input: { email: string; password: string; name:
   }
 }
 
+/** The hash and its credential version are read together: a session is created under the version whose password was checked. */
 export function findUserByEmail(email: string) {
-  return getDb().user.findUnique({ where: { email }, select: { ...PUBLIC_USER_SELECT, passwordHash: true } });
+  return getDb().user.findUnique({ where: { email }, select: { ...PUBLIC_USER_SELECT, passwordHash: true, credentialVersion: true } });
 }
 
 export function findPasswordHash(userId: string) {
-  return getDb().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return getDb().user.findUnique({ where: { id: userId }, select: { passwordHash: true, credentialVersion: true } });
 }
 
 export function updateName(userId: string, name: string): Promise<PublicUser> {
   return getDb().user.update({ where: { id: userId }, data: { name }, select: PUBLIC_USER_SELECT });
 }
 
-export async function changeEmail(userId: string, email: string): Promise<PublicUser> {
-  try {
-    return await getDb().user.update({ where: { id: userId }, data: { email }, select: PUBLIC_USER_SELECT });
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new AuthError("email_taken");
-    throw error;
-  }
-}
-
-export async function setPassword(userId: string, password: string): Promise<void> {
-  // A new credential version ends every pending sign-in made with the old password.
-  await getDb().user.update({ where: { id: userId }, data: { passwordHash: await hashPassword(password), credentialVersion: { increment: 1 } } });
-}
-
-/** Sessions go with the user (ON DELETE CASCADE), so every token dies at once. */
+/**
+ * Sessions go with the user (ON DELETE CASCADE), so every token dies at once;
+ * the addresses it was trusted from go in the same transaction.
+ */
 export async function deleteUser(userId: string): Promise<void> {
-  await getDb().user.delete({ where: { id: userId } });
+  await getDb().$transaction([getDb().user.delete({ where: { id: userId } }), forgetAddresses(userId)]);
 }

@@ -15,7 +15,7 @@ before(async () => {
 });
 
 const sign = (expiresInMs: number) =>
-  tokens.signAccessToken({ userId: "user-1", sessionId: "session-1", fresh: true, authTime: new Date(), methods: ["password"], expiresAt: new Date(Date.now() + expiresInMs) });
+  tokens.signAccessToken({ userId: "user-1", sessionId: "session-1", fresh: true, authTime: new Date(), methods: ["password"], expiresAt: new Date(Date.now() + expiresInMs), credentialVersion: 0 });
 
 test("a verified token is remembered and answers with the same claims", async () => {
   const token = await sign(60_000);

@@ -29,9 +29,15 @@ describe("CSRF", () => {
   });
 
   it("reads the plain and the __Host- cookie", () => {
-    assert.equal(readCsrfCookie("a=1; csrf_token=abc%3D"), "abc=");
-    assert.equal(readCsrfCookie("__Host-csrf_token=xyz; b=2"), "xyz");
-    assert.equal(readCsrfCookie("not_csrf_token=no"), undefined);
+    assert.equal(readCsrfCookie("a=1; csrf_token=abc%3D", false), "abc=");
+    assert.equal(readCsrfCookie("__Host-csrf_token=xyz; b=2", true), "xyz");
+    assert.equal(readCsrfCookie("not_csrf_token=no", false), undefined);
+    // Over https only the prefixed name counts: a plain one was planted (issue 10, item 3).
+    assert.equal(readCsrfCookie("csrf_token=planted; __Host-csrf_token=real", true), "real");
+    assert.equal(readCsrfCookie("csrf_token=planted", true), undefined);
+    assert.equal(readCsrfCookie("__Host-csrf_token=real", false), undefined);
+    // Two of the exact name cannot be told apart: neither is sent.
+    assert.equal(readCsrfCookie("csrf_token=planted; csrf_token=real", false), undefined);
   });
 });
 

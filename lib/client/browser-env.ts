@@ -8,10 +8,25 @@ import { recordSessionEvent } from "./timeline";
 const LOCK_WAIT_MS = 20_000;
 const LEASE_MS = 16_000;
 
-/** Over https the cookie carries the `__Host-` prefix; over http (dev, tests) it does not. */
-export function readCsrfCookie(cookieString: string): string | undefined {
-  const match = /(?:^|;\s*)(?:__Host-)?csrf_token=([^;]*)/.exec(cookieString);
-  return match ? decodeURIComponent(match[1]) : undefined;
+/**
+ * The CSRF cookie of this scheme, by its exact name: `__Host-csrf_token` over
+ * https, `csrf_token` over http. Over https a plain `csrf_token` can only have
+ * been planted (by a sibling subdomain, with a longer Path so it comes first),
+ * and reading it made every write on that path fail. Two cookies of the exact
+ * name cannot be told apart, so neither is sent.
+ */
+export function readCsrfCookie(cookieString: string, secure: boolean): string | undefined {
+  const name = secure ? "__Host-csrf_token" : "csrf_token";
+  const values = cookieString
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part.startsWith(`${name}=`));
+  if (values.length !== 1) return undefined;
+  try {
+    return decodeURIComponent(values[0].slice(name.length + 1));
+  } catch {
+    return undefined;
+  }
 }
 
 function storage(): Storage | null {
@@ -106,7 +121,7 @@ async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
 export function browserEnv(): ClientEnv {
   return {
     fetch: (input, init) => globalThis.fetch(input, init),
-    readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie)),
+    readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie, window.location.protocol === "https:")),
     withRefreshLock,
     clock: createClock(),
     goToLogin: () => {

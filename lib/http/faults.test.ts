@@ -75,6 +75,13 @@ describe("errorResponse", () => {
       ["connect timeout, cause chain", new Error("Connection terminated due to connection timeout", { cause: new Error("Connection terminated unexpectedly") })],
       ["wrapped deeper", new Error("outer", { cause: new Error("middle", { cause: { code: "ECONNRESET" } }) })],
       ["happy eyeballs", new AggregateError([{ code: "ECONNREFUSED" }, { code: "ECONNREFUSED" }], "")],
+      // SQLite file faults: the adapter's code is generic, the message names SQLite's.
+      ["SQLite file made unwritable", Object.assign(new Error("Invalid `prisma.user.update()` invocation:\n\nSqliteError: disk I/O error"), { name: "PrismaClientUnknownRequestError" })],
+      ["SQLITE_IOERR_WRITE in the message", Object.assign(new Error("SQLITE_IOERR_WRITE: disk I/O error"), { code: "P2010" })],
+      ["read-only volume", new Error("attempt to write a readonly database (SQLITE_READONLY)")],
+      ["SQLITE_READONLY_DBMOVED", new Error("code: SQLITE_READONLY_DBMOVED")],
+      ["file gone", new Error("unable to open database file")],
+      ["SQLITE_READONLY as a code", { code: "SQLITE_READONLY" }],
     ];
     for (const [label, outage] of outages) {
       const response = faults.errorResponse(outage);

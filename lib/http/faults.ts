@@ -18,10 +18,15 @@ const ADAPTER_KINDS = new Set([
 // restart, statement_timeout, lock wait, a read-only standby after failover,
 // serialization failure and deadlock (both safe to retry).
 const PG_STATE = /^(08...|53...|57P0[1-5]|57014|55P03|25006|40001|40P01)$/;
-const NODE_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|PROTOCOL).*)$/;
-// node-postgres and pg-pool errors carry no code, only these messages.
+const NODE_CODES = /^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EAI_AGAIN|EPIPE|EHOSTUNREACH|ENETUNREACH|SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|PROTOCOL|READONLY).*)$/;
+// node-postgres and pg-pool errors carry no code, only these messages. SQLite
+// file faults (an unwritable, vanished or full volume, a failing disk) reach
+// us through Prisma's driver adapter as a generic error whose MESSAGE names
+// SQLite's extended code (SQLITE_IOERR_WRITE, SQLITE_READONLY_DBMOVED, …) or
+// its text: the file is there but cannot be used right now, a fault of the
+// database, not of the request (decision 608).
 const MESSAGES =
-  /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Server has closed the connection|Can't reach database server|database is locked|the database system is (starting up|shutting down|in recovery mode)/i;
+  /Connection terminated|Query read timeout|timeout exceeded when trying to connect|Server has closed the connection|Can't reach database server|database is locked|the database system is (starting up|shutting down|in recovery mode)|\bSQLITE_(IOERR|READONLY|CANTOPEN|FULL|BUSY|LOCKED)\w*|disk I\/O error|attempt to write a readonly database|unable to open database file|database or disk is full/i;
 
 type Thrown = { name?: unknown; code?: unknown; message?: unknown; cause?: unknown; errors?: unknown; meta?: { driverAdapterError?: { cause?: { kind?: unknown; code?: unknown } } } };
 

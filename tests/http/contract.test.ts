@@ -167,7 +167,7 @@ describe("fresh-login", () => {
     assert.ok(res.setCookies.some((l) => l.startsWith("csrf_token=")));
     assert.ok(!res.setCookies.some((l) => l.startsWith("refresh_token=")), "refresh token unchanged");
     // The new fresh access token does what only a fresh one may.
-    assert.equal((await onlyRefresh.put("/api/account/email", { email: uniqueEmail("moved") })).status, 200);
+    assert.equal((await onlyRefresh.put("/api/account/email", { email: uniqueEmail("moved") })).status, 202);
     // And the refresh token it kept still rotates (it was not consumed).
     assert.equal((await withCookies(server.url, { refresh_token: refresh }).post("/api/auth/refresh", undefined, { headers: { "x-csrf-token": client.cookie("csrf_token")! } })).status, 200);
   });
@@ -195,7 +195,7 @@ describe("response shapes and headers", () => {
       ["GET /api/sessions", await client.get("/api/sessions"), 200],
       ["DELETE /api/sessions", await client.delete("/api/sessions"), 204],
       ["PUT /api/account/password", await client.put("/api/account/password", { currentPassword: PASSWORD, newPassword: PASSWORD + "!" }), 204],
-      ["PUT /api/account/email", await client.put("/api/account/email", { email: uniqueEmail("new") }), 200],
+      ["PUT /api/account/email", await client.put("/api/account/email", { email: uniqueEmail("new") }), 202],
       ["logout", await client.post("/api/auth/logout"), 204],
     ];
     for (const [label, res, status] of answers) {

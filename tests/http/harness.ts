@@ -59,6 +59,11 @@ export const TEST_ENV = {
   AUTH_BCRYPT_COST: "4",
   AUTH_RATE_LIMIT_ACCOUNT: "off",
   AUTH_RATE_LIMIT_ADDRESS: "off",
+  AUTH_RATE_LIMIT_SUCCESS_ACCOUNT: "off",
+  AUTH_RATE_LIMIT_SUCCESS_ADDRESS: "off",
+  // The machine is shared: a burst in one test must not be shed because
+  // another worktree is busy. tests/security/bcrypt-flood.test.ts sets its own.
+  AUTH_BCRYPT_QUEUE_DEADLINE: "60s",
   LOG_LEVEL: "warn",
 };
 
@@ -166,6 +171,33 @@ export class Client {
       data = text;
     }
     return { status: res.status, headers: res.headers, data, setCookies: res.headers.getSetCookie() };
+  }
+
+  /**
+   * A top-level navigation as a browser makes it (Sec-Fetch-Mode: navigate,
+   * same-origin), over node:http: fetch always says `Sec-Fetch-Mode: cors`.
+   * The page-load hand-off rotates only for these (issue 10, item 3).
+   */
+  async navigate(pathname: string, headers: Record<string, string> = {}) {
+    const jar = this.cookieHeader(pathname);
+    const res = await rawRequest(this.base, "GET", pathname, {
+      headers: { accept: "text/html", "sec-fetch-mode": "navigate", "sec-fetch-site": "same-origin", "sec-fetch-dest": "document", ...(jar ? { cookie: jar } : {}), ...headers },
+    });
+    const setCookies = ([] as string[]).concat(res.headers["set-cookie"] ?? []);
+    for (const line of setCookies) {
+      const parsed = parseSetCookie(line);
+      if (parsed.maxAge === 0 || parsed.value === "") this.cookies.delete(parsed.name);
+      else this.cookies.set(parsed.name, { value: parsed.value ?? "", path: parsed.path ?? "/", attributes: line });
+    }
+    const out = new Headers();
+    for (const [name, value] of Object.entries(res.headers)) if (value !== undefined) for (const v of ([] as string[]).concat(value)) out.append(name, v);
+    let data: any = res.body;
+    try {
+      data = res.body ? JSON.parse(res.body) : null;
+    } catch {
+      // HTML (the hand-off page) or empty: kept as text.
+    }
+    return { status: res.status, headers: out, data, setCookies };
   }
 
   get(p: string, init?: Parameters<Client["request"]>[2]) {

@@ -24,7 +24,7 @@ describe("page loads after the access token expired", () => {
       // (a client-side navigation to the server): either renews, neither shows a form.
       assert.match(res.headers.get("location") ?? "", /^\/(api\/auth\/)?resume\?next=%2Faccount$/);
 
-      const resumed = await client.get("/api/auth/resume?next=%2Faccount", { headers: navigate });
+      const resumed = await client.navigate("/api/auth/resume?next=%2Faccount");
       assert.equal(resumed.status, 303);
       assert.equal(resumed.headers.get("location"), "/account");
       assert.equal((await client.get("/api/me")).status, 200, "signed in again, no password asked");

@@ -41,6 +41,10 @@ const UNSAFE: Route[] = [
   ["DELETE", () => `/api/sessions/${victim.otherSessionId}`],
   ["DELETE", () => "/api/sessions"],
   ["DELETE", () => "/api/account"],
+  ["POST", () => "/api/auth/password-reset", () => ({ email: victim.email })],
+  ["POST", () => "/api/auth/password-reset/confirm", () => ({ token: "t".repeat(43), newPassword: "attacker password" })],
+  ["POST", () => "/api/auth/verify-email", () => ({ token: "t".repeat(43) })],
+  ["POST", () => "/api/account/email/verification"],
 ];
 const WITH_BODY = UNSAFE.filter(([, , body]) => body);
 const READABLE = new Set(["/api/me", "/api/sessions"]);

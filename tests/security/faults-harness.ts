@@ -71,7 +71,7 @@ export const ENDPOINTS: Endpoint[] = [
   { name: "POST /api/auth/login", writes: true, call: (c, email) => new Client(c.base).post("/api/auth/login", { email, password: PASSWORD }) },
   { name: "POST /api/auth/login (wrong password)", writes: true, call: (c, email) => new Client(c.base).post("/api/auth/login", { email, password: "not the password" }) },
   { name: "POST /api/auth/refresh", writes: true, call: (c) => c.post("/api/auth/refresh") },
-  { name: "GET /api/auth/resume", writes: true, call: (c) => c.get("/api/auth/resume?next=%2Faccount") },
+  { name: "GET /api/auth/resume", writes: true, call: (c) => c.navigate("/api/auth/resume?next=%2Faccount") },
   { name: "POST /api/auth/fresh-login", writes: true, call: (c) => c.post("/api/auth/fresh-login", { password: PASSWORD }) },
   { name: "GET /api/me", writes: false, call: (c) => c.get("/api/me") },
   { name: "PATCH /api/me", writes: true, call: (c) => c.patch("/api/me", { name: "Renamed" }) },

@@ -157,7 +157,7 @@ describe("malformed and mistyped bodies", () => {
     assert.equal((await client.post("/api/auth/refresh")).status, 200);
     assertError(await client.delete("/api/account"), 401, "fresh_token_required");
     const me = await client.get("/api/me");
-    assert.deepEqual(Object.keys(me.data.user).sort(), ["email", "id", "name"]);
+    assert.deepEqual(Object.keys(me.data.user).sort(), ["email", "emailVerified", "id", "name"]);
   });
 });
 
@@ -248,5 +248,54 @@ describe("one address, one account", () => {
     const other = await registered(server.url);
     assertError(await other.client.put("/api/account/email", { email: taken.email.toUpperCase() }), 409, "email_taken");
     assertError(await other.client.put("/api/account/email", { email: taken.user.email }), 409, "email_taken");
+  });
+});
+
+describe("invisible characters and case folding in e-mails (issue 10 item 6)", () => {
+  // Each of these renders exactly like the plain address: a look-alike second account.
+  const invisibles: [string, string][] = [
+    ["zero-width space", "\u200b"],
+    ["soft hyphen", "\u00ad"],
+    ["word joiner", "\u2060"],
+    ["zero-width joiner", "\u200d"],
+    ["right-to-left override", "\u202e"],
+    ["left-to-right mark", "\u200e"],
+    ["first strong isolate", "\u2068"],
+    ["byte order mark", "\ufeff"],
+    ["Arabic letter mark", "\u061c"],
+    ["variation selector", "\ufe0f"],
+  ];
+
+  test("format (Cf), bidi and other invisible characters are refused with 400, on register, login and change-email", async () => {
+    const plain = await registered(server.url, uniqueEmail("plain"));
+    for (const [name, char] of invisibles) {
+      const [local, domain] = plain.email.split("@");
+      const spoof = `${local.slice(0, 3)}${char}${local.slice(3)}@${domain}`;
+      assertError(await new Client(server.url).post("/api/auth/register", { email: spoof, password: PASSWORD }), 400, "invalid_request", `register with ${name}`);
+      assertError(await new Client(server.url).post("/api/auth/login", { email: spoof, password: PASSWORD }), 400, "invalid_request", `login with ${name}`);
+      assertError(await user.client.put("/api/account/email", { email: spoof }), 400, "invalid_request", `change-email with ${name}`);
+    }
+  });
+
+  test("addresses are compared with full case folding: ΑΣ-x and ασ-x (final sigma) are one account", async () => {
+    const tag = Date.now().toString(36);
+    const first = await new Client(server.url).post("/api/auth/register", { email: `ΑΣ-${tag}@example.com`, password: PASSWORD });
+    assert.equal(first.status, 201, JSON.stringify(first.data));
+    for (const variant of [`ασ-${tag}@example.com`, `ας-${tag}@example.com`, `Ας-${tag}@EXAMPLE.COM`]) {
+      assertError(await new Client(server.url).post("/api/auth/register", { email: variant, password: PASSWORD }), 409, "email_taken", variant);
+      const login = await new Client(server.url).post("/api/auth/login", { email: variant, password: PASSWORD });
+      assert.equal(login.status, 200, `login as ${variant}`);
+      assert.equal(login.data.user.id, first.data.user.id);
+    }
+  });
+
+  test("ß is its own letter (not folded to ss), and capital ẞ is ß", async () => {
+    const tag = Date.now().toString(36);
+    const sharp = await new Client(server.url).post("/api/auth/register", { email: `straße-${tag}@example.de`, password: PASSWORD });
+    assert.equal(sharp.status, 201);
+    assert.equal(sharp.data.user.email, `straße-${tag}@example.de`, "stored as typed (lower case)");
+    assertError(await new Client(server.url).post("/api/auth/register", { email: `STRAẞE-${tag}@example.de`, password: PASSWORD }), 409, "email_taken");
+    const ss = await new Client(server.url).post("/api/auth/register", { email: `strasse-${tag}@example.de`, password: PASSWORD });
+    assert.equal(ss.status, 201, "strasse is another mailbox");
   });
 });

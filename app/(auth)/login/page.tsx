@@ -10,6 +10,7 @@ export const metadata: Metadata = { title: "Sign in" };
 const STATUS: Record<string, string> = {
   deleted: "Your account has been deleted. Thank you for trying Fresh Auth.",
   "signed-out": "You have signed out.",
+  "session-ended": "Your session has ended. Please sign in again.",
 };
 
 interface Props {
@@ -20,8 +21,10 @@ export default async function LoginPage({ searchParams }: Props) {
   const params = await searchParams;
   // Only same-origin paths: `next` must never become an open redirect.
   const next = safeNextPath(typeof params.next === "string" ? params.next : null);
-  await redirectIfSignedIn(next);
-  const status = typeof params.status === "string" ? STATUS[params.status] : undefined;
+  const statusKey = typeof params.status === "string" ? params.status : undefined;
+  // After a failed hand-off the form is the way on, even with an expired access cookie left over.
+  await redirectIfSignedIn(next, { resume: statusKey !== "session-ended" });
+  const status = statusKey ? STATUS[statusKey] : undefined;
   const registerHref = next === "/" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (
     <>
@@ -35,6 +38,9 @@ export default async function LoginPage({ searchParams }: Props) {
             </p>
           )}
           <LoginForm next={next} />
+          <p>
+            <Link href="/forgot-password">Forgot password?</Link>
+          </p>
           <p className="muted">
             New here? <Link href={registerHref}>Create account</Link>
           </p>

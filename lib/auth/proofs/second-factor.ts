@@ -37,7 +37,9 @@ export interface AttemptContext {
 export async function verifySecondFactor(userId: string, input: SecondFactorInput, context: AttemptContext): Promise<Proof | null> {
   const factor = await getDb().totpFactor.findUnique({ where: { userId }, select: { confirmedAt: true, user: { select: { email: true } } } });
   if (!factor?.confirmedAt) return null;
-  const { code, recoveryCode } = input;
+  // Empty fields are absent ones (a form's untouched input); spaces as apps show them ("123 456") are dropped.
+  const code = input.code?.replace(/\s/g, "") || undefined;
+  const recoveryCode = input.recoveryCode || undefined;
   if (code === undefined && recoveryCode === undefined) throw new AuthError("second_factor_required", { methods: [...SECOND_FACTOR_METHODS] });
   const attempt = await beginAttempt({ account: factor.user.email, address: context.address, trusted: context.trusted });
   const ok = code !== undefined ? await acceptTotpCode(userId, code) : await useRecoveryCode(userId, recoveryCode ?? "");

@@ -2,10 +2,9 @@ import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { checkUserPassword } from "@/lib/auth/credentials";
 import { withAuth } from "@/lib/auth/guard";
-import { PASSWORD_MAX_LENGTH, passwordSchema } from "@/lib/auth/password";
+import { hashPassword, PASSWORD_MAX_LENGTH, passwordSchema } from "@/lib/auth/password";
 import { sessionResponse } from "@/lib/auth/respond";
-import { refreshFreshness, revokeOtherSessions } from "@/lib/auth/sessions";
-import { setPassword } from "@/lib/auth/users";
+import { renewAfterPasswordChange } from "@/lib/auth/sessions";
 import { readJson } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";
 
@@ -19,11 +18,12 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   // which is a stronger and more recent proof than a fresh token.
   PUT: withAuth(async (request, { user, sessionId, secure }) => {
     const { currentPassword, newPassword } = await readJson(request, body);
-    await checkUserPassword(user, sessionId, currentPassword, clientAddress(request));
-    await setPassword(user.id, newPassword);
-    // Whoever else knew the old password is signed out everywhere else.
-    await revokeOtherSessions(user.id, sessionId, "password_changed");
-    const response = sessionResponse(await refreshFreshness(sessionId), secure, {});
+    const checkedVersion = await checkUserPassword(user, sessionId, currentPassword, clientAddress(request));
+    const passwordHash = await hashPassword(newPassword);
+    // Whoever else knew the old password is signed out everywhere else, even a
+    // sign-in still in flight; this browser gets a new refresh token.
+    const issued = await renewAfterPasswordChange({ userId: user.id, sessionId, passwordHash, checkedVersion });
+    const response = sessionResponse(issued, secure, {});
     response.headers.delete("Content-Type");
     return new Response(null, { status: 204, headers: response.headers });
   }),

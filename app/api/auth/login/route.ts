@@ -1,11 +1,15 @@
+import { after } from "next/server";
 import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { checkCredentials } from "@/lib/auth/credentials";
 import { rememberAddress } from "@/lib/auth/known-address";
+import { linkOrigin } from "@/lib/auth/links/origin";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password";
 import { sessionResponse } from "@/lib/auth/respond";
+import { proofOf } from "@/lib/auth/proofs/proof";
 import { createSession } from "@/lib/auth/sessions";
+import { noticeNewSignIn } from "@/lib/auth/sign-in-notice";
 import { assertNoSecondStepOwed } from "@/lib/auth/two-step-sign-in";
 import { emailSchema } from "@/lib/auth/users";
 import { readJson } from "@/lib/http/json";
@@ -19,12 +23,14 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const { email, password } = await readJson(request, body);
     const address = clientAddress(request);
-    const secure = isSecureRequest(request);
     const userAgent = request.headers.get("user-agent") ?? "";
-    const user = await checkCredentials(email, password, address);
+    const { user, credentialVersion } = await checkCredentials(email, password, address);
     // With an authenticator on: 401 second_factor_required and a pending sign-in, no session yet.
-    await assertNoSecondStepOwed(user.id, userAgent, secure);
-    await rememberAddress(user.email, address);
-    return sessionResponse(await createSession(user.id, userAgent), secure, { user });
+    await assertNoSecondStepOwed(user.id, credentialVersion, userAgent, isSecureRequest(request));
+    await rememberAddress(user.id, address);
+    const issued = await createSession(user.id, userAgent, proofOf(["password"]), credentialVersion);
+    const origin = linkOrigin(request);
+    after(() => noticeNewSignIn(user, address, userAgent, origin));
+    return sessionResponse(issued, isSecureRequest(request), { user });
   }),
 });
