@@ -3,6 +3,7 @@ import { SiteHeader } from "./_components/site-header";
 import { SessionPanel } from "./_components/session-panel";
 import { SessionTimeline } from "./_components/session-timeline";
 import { VerifyBanner } from "./_components/verify-banner";
+import { Greeting } from "./_components/current-user";
 import { requirePageSession } from "@/lib/auth/page";
 
 export const metadata: Metadata = { title: "Home" };
@@ -12,18 +13,13 @@ export default async function HomePage() {
   const { user, session } = await requirePageSession("/");
   return (
     <>
-      <SiteHeader email={user.email} current="/" session={session} />
+      <SiteHeader user={user} current="/" session={session} />
       <main id="main" className="main stack">
-        <div>
-          <h1>Hello{user.name ? `, ${user.name}` : ""}</h1>
-          <p className="muted">
-            Signed in as <strong>{user.email}</strong>
-          </p>
-        </div>
+        <Greeting initial={user} />
         {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <SessionPanel initial={{ user, session }} />
-          <SessionTimeline authTime={session.authTime} />
+          <SessionTimeline session={session} />
         </div>
         <section className="card" aria-labelledby="how-title">
           <h2 id="how-title">What you are looking at</h2>

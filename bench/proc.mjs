@@ -1,6 +1,7 @@
 // Linux /proc readings: memory and CPU of the server's process tree (primary
 // plus cluster workers), and how busy the whole machine was, so a run on a
 // shared machine says how much of the CPU other work took.
+import { execFileSync } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 
 function descendants(pid) {
@@ -42,6 +43,34 @@ function treeTicks(pid) {
     }
   }
   return total;
+}
+
+// Clock ticks per second for /proc's utime/stime (100 on every Linux seen so far).
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/**
+ * CPU time (user + system, every thread: the request thread, GC helpers, the
+ * libuv pool that runs WebCrypto, the bcrypt workers) of a process and its
+ * descendants, in ms. Steadier than req/s on a shared machine: other work
+ * slows the server down but does not make it spend more CPU per request.
+ */
+export function treeCpuMs(pid) {
+  return (treeTicks(pid) * 1000) / CLK_TCK;
+}
+
+/** The CPU as /proc/cpuinfo names it (`grep -m1 "model name" /proc/cpuinfo`). */
+export function cpuModel() {
+  try {
+    return /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1].trim() ?? "unknown";
+  } catch {
+    return "unknown";
+  }
 }
 
 /** Busy ticks of the whole machine, summed over cores. */

@@ -38,6 +38,34 @@ export async function signIn(url, count) {
   return { email, sessions: [first, ...more] };
 }
 
+/** Runs `task(i)` for i < count, at most `width` at a time. */
+async function pooled(count, width, task) {
+  const out = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, count) }, async () => {
+      while (next < count) {
+        const i = next++;
+        out[i] = await task(i);
+      }
+    }),
+  );
+  return out;
+}
+
+/**
+ * `users` × `perUser` signed-in sessions, for the realistic row: meant for a
+ * seeding server with bcrypt at cost 4 (the hash keeps its cost, so these
+ * accounts stay cheap to sign in to on any server sharing the database).
+ */
+export async function signInMany(url, { users, perUser }) {
+  const tag = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const emails = Array.from({ length: users }, (_, i) => `many-${tag}-${i}@example.com`);
+  const firsts = await pooled(users, 4, (i) => post(url, "/api/auth/register", { email: emails[i], password: PASSWORD, name: `User ${i}` }));
+  const more = await pooled(users * (perUser - 1), 4, (i) => post(url, "/api/auth/login", { email: emails[i % users], password: PASSWORD }));
+  return [...firsts, ...more];
+}
+
 /** Runs autocannon; `stop()` on the returned tracker ends it early. */
 function cannon(options) {
   return autocannon({ connections: 10, pipelining: 1, timeout: 30, ...options });
@@ -49,6 +77,36 @@ export function health(url, o) {
 
 export function me(url, session, o) {
   return cannon({ ...o, url: `${url}/api/me`, headers: { cookie: `access_token=${session.access_token}` } });
+}
+
+/**
+ * GET /api/me with many sessions in rotation: every request presents the next
+ * session's access token, so the verified-token cache holds 1,000 entries and
+ * each request reads a different session row, as real traffic would.
+ */
+export function meRotating(url, sessions, o) {
+  let next = 0;
+  return cannon({
+    ...o,
+    url: `${url}/api/me`,
+    requests: [
+      {
+        method: "GET",
+        path: "/api/me",
+        setupRequest: (request) => ({
+          ...request,
+          headers: { cookie: `access_token=${sessions[next++ % sessions.length].access_token}` },
+        }),
+      },
+    ],
+  });
+}
+
+/** A server-rendered page, as a full page load (signed in when `session` is given). */
+export function page(url, path, session, o) {
+  const headers = { accept: "text/html", "sec-fetch-mode": "navigate", "sec-fetch-dest": "document" };
+  if (session) headers.cookie = `access_token=${session.access_token}; csrf_token=${session.csrf_token}`;
+  return cannon({ ...o, url: `${url}${path}`, headers });
 }
 
 export function login(url, email, o) {

@@ -32,17 +32,28 @@ export const BENCH_ENV = {
   NEXT_TELEMETRY_DISABLED: "1",
 };
 
-export async function startServer({ env = {}, log = () => {}, nodeArgs = [] } = {}) {
+/** A throwaway database file and signing secret, shareable by two servers one after the other. */
+export function benchStore() {
   const dir = path.join(ROOT, ".tmp");
   mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, `bench-${randomBytes(6).toString("hex")}.db`);
+  return { file: path.join(dir, `bench-${randomBytes(6).toString("hex")}.db`), secret: randomBytes(48).toString("base64url") };
+}
+
+/**
+ * `store` (from benchStore) lets a short-lived seeding server (bcrypt cost 4,
+ * so 1,000 sign-ins take seconds, not minutes) hand its database and secret
+ * to the measured server: the sessions it made and the tokens it signed stay
+ * valid. `keepDatabase` leaves the file in place on stop for that hand-over.
+ */
+export async function startServer({ env = {}, log = () => {}, nodeArgs = [], store = benchStore(), keepDatabase = false } = {}) {
+  const { file, secret } = store;
   const port = await freePort();
   const child = spawn(process.execPath, [...nodeArgs, "scripts/start.mjs"], {
     cwd: ROOT,
     env: {
       ...process.env,
       ...BENCH_ENV,
-      AUTH_SECRET: randomBytes(48).toString("base64url"),
+      AUTH_SECRET: secret,
       DATABASE_URL: `file:${file}`,
       PORT: String(port),
       ...env,
@@ -79,7 +90,7 @@ export async function startServer({ env = {}, log = () => {}, nodeArgs = [] } = 
         child.kill("SIGTERM");
         await new Promise((r) => child.once("exit", r));
       }
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+      if (!keepDatabase) for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { expectAccessible } from "./axe";
+import { screenshotPath } from "./screens";
 import { countRequests, expect, signIn, test, userExists } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
@@ -28,7 +29,8 @@ test("change e-mail through the dialog: wrong then right password, the original 
   await expect(dialog.getByRole("link", { name: "Forgot password?" })).toHaveAttribute("href", "/forgot-password");
   await expect(dialog).toContainText("won't be asked again for 10 minutes");
   await expect(page.getByLabel("New email")).toHaveValue(newEmail);
-  await page.screenshot({ path: "docs/relogin-dialog.png" });
+  // Tests write only to ignored folders; `node scripts/docs-screenshots.mjs` refreshes the README's copy.
+  await page.screenshot({ path: screenshotPath("relogin-dialog.png") });
   await expectAccessible(page, "dialog[open]");
 
   await dialog.getByLabel("Password").fill("not my password");

@@ -30,7 +30,8 @@ function reusable(stmt: BetterSqlite3.Statement, args: Args = []) {
   };
 }
 
-export function cacheStatements(db: BetterSqlite3.Database): void {
+/** Makes db.prepare cache; returns better-sqlite3's own prepare (real Statements). */
+export function cacheStatements(db: BetterSqlite3.Database): BetterSqlite3.Database["prepare"] {
   const prepare = db.prepare.bind(db);
   const cache = new Map<string, BetterSqlite3.Statement>();
   db.prepare = ((sql: string) => {
@@ -41,6 +42,7 @@ export function cacheStatements(db: BetterSqlite3.Database): void {
     }
     return reusable(stmt);
   }) as unknown as BetterSqlite3.Database["prepare"];
+  return prepare;
 }
 
 /**
@@ -57,16 +59,33 @@ export function cacheStatements(db: BetterSqlite3.Database): void {
  * means the browser's newer token is unknown and the session ends (fail
  * closed). docs/decisions/503-sqlite-synchronous-normal.md.
  */
-export function tuneConnection(db: BetterSqlite3.Database): void {
+export function tuneConnection(db: BetterSqlite3.Database): BetterSqlite3.Database["prepare"] {
   db.pragma("synchronous = NORMAL");
-  cacheStatements(db);
+  return cacheStatements(db);
+}
+
+// The connection Prisma opened, for lib/auth/session-store.ts's prepared
+// statements. On globalThis like the Prisma client itself (lib/db.ts): Next
+// may bundle this module more than once, and there is one connection.
+export interface SqliteConnection {
+  db: BetterSqlite3.Database;
+  /** better-sqlite3's own prepare: real Statements (db.prepare is the caching wrapper above). */
+  prepare: BetterSqlite3.Database["prepare"];
+}
+const slot = globalThis as unknown as { freshAuthSqlite?: SqliteConnection };
+
+/** Prisma's open SQLite connection, once it has connected (undefined before, on PostgreSQL, and after close). */
+export function sqliteConnection(): SqliteConnection | undefined {
+  const connection = slot.freshAuthSqlite;
+  return connection?.db.open ? connection : undefined;
 }
 
 /** PrismaBetterSqlite3 whose connections are tuned as above. */
 export class PrismaBetterSqlite3Tuned extends PrismaBetterSqlite3 {
   override async connect() {
     const adapter = await super.connect();
-    tuneConnection((adapter as unknown as { client: BetterSqlite3.Database }).client);
+    const db = (adapter as unknown as { client: BetterSqlite3.Database }).client;
+    slot.freshAuthSqlite = { db, prepare: tuneConnection(db) };
     return adapter;
   }
 }

@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { clusterSize, runCluster } from "./cluster.mjs";
+import { buildNotice, readyNotice } from "./start-notice.mjs";
 
 process.env.NEXT_TELEMETRY_DISABLED ??= "1";
 const dev = process.argv.includes("--dev");
@@ -41,8 +42,10 @@ if (!existsSync(path.join(root, "lib/generated/sqlite/client.ts"))) {
 
 const buildId = path.join(root, ".next/BUILD_ID");
 const sources = ["app", "lib", "public", "proxy.ts", "next.config.js", "package-lock.json", "tsconfig.json"];
-if (!dev && !skipBuild && (!existsSync(buildId) || newestSource(sources) > statSync(buildId).mtimeMs)) {
-  log("building (sources changed since the last build)");
+const built = existsSync(buildId);
+const notice = dev || skipBuild ? null : buildNotice({ built, changed: built && newestSource(sources) > statSync(buildId).mtimeMs });
+if (notice) {
+  log(notice);
   run(["node_modules/next/dist/bin/next", "build"]);
 }
 
@@ -59,5 +62,7 @@ if (workers > 1) {
   runCluster({ workers, log }); // migrations ran once, above; the workers only serve
 } else {
   const { serve } = await import("./server.mjs");
-  await serve({ port: Number(process.env.PORT ?? 3000), dev, log });
+  const port = Number(process.env.PORT ?? 3000);
+  await serve({ port, dev, log });
+  log(readyNotice(port));
 }

@@ -1,8 +1,9 @@
-import { useId, type InputHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode } from "react";
 
 interface Props extends InputHTMLAttributes<HTMLInputElement> {
   label: string;
-  error?: string;
+  /** A plain sentence (from lib/client/messages.ts), or one with a link in it. */
+  error?: ReactNode;
   hint?: string;
 }
 

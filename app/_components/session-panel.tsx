@@ -4,6 +4,7 @@ import { useSyncExternalStore } from "react";
 import useSWR from "swr";
 import type { Me, SessionListItem } from "@/lib/client";
 import { serverTimelineSnapshot, subscribeTimeline, timelineSnapshot } from "@/lib/client/timeline";
+import { freshForPhrase } from "@/lib/client/timeline-moments";
 import { FormMessage } from "./form-message";
 import { useAction } from "./use-action";
 import { formatDateTime, formatTime, relative, useNow } from "./use-now";
@@ -26,7 +27,6 @@ export function SessionPanel({ initial }: { initial: Me }) {
   const session = latest && latest.id === base.id && Date.parse(latest.accessExpiresAt) > Date.parse(base.accessExpiresAt) ? latest : base;
   const freshUntil = session.freshUntil ? new Date(session.freshUntil).getTime() : 0;
   const fresh = session.fresh && (now === null || freshUntil > now);
-  const minutes = now === null ? null : Math.max(1, Math.ceil((freshUntil - now) / 60_000));
   const expired = now !== null && new Date(session.accessExpiresAt).getTime() <= now;
   const others = sessions.data?.sessions.filter((s) => !s.current).length;
 
@@ -34,12 +34,13 @@ export function SessionPanel({ initial }: { initial: Me }) {
     <section className="card" aria-labelledby="status-title">
       <div className="card-header">
         <h2 id="status-title">This session</h2>
-        <span className={`badge ${fresh ? "badge-fresh" : "badge-stale"}`} data-testid="fresh-badge">
+        {/* A polite live region: a screen reader hears "Not fresh" when the window ends. */}
+        <span className={`badge ${fresh ? "badge-fresh" : "badge-stale"}`} data-testid="fresh-badge" aria-live="polite" aria-atomic="true">
           {fresh ? "Fresh" : "Not fresh"}
         </span>
       </div>
       <p data-testid="fresh-detail">
-        {fresh && minutes !== null ? `fresh for ${minutes} more minute${minutes === 1 ? "" : "s"}` : fresh ? "fresh" : "Sensitive actions will ask for your password."}
+        {fresh && now !== null ? freshForPhrase(freshUntil - now) : fresh ? "fresh" : "Sensitive actions will ask you to confirm it's you."}
       </p>
       <dl className="facts">
         <dt>Access token</dt>

@@ -3,7 +3,7 @@
 import { useId, useRef } from "react";
 import { FormMessage } from "@/app/_components/form-message";
 import { useAction } from "@/app/_components/use-action";
-import { api } from "@/lib/client";
+import { api, ReauthCancelledError } from "@/lib/client";
 
 /**
  * The danger zone. "Delete permanently" needs a fresh token: if the password
@@ -16,7 +16,14 @@ export function DeleteAccount() {
   const keep = useRef<HTMLButtonElement>(null);
   const id = useId();
   const remove = useAction(async () => {
-    await api.delete("/api/account");
+    try {
+      await api.delete("/api/account");
+    } catch (error) {
+      // The password step was cancelled: back to the safe choice, where the
+      // user was before pressing "Delete permanently".
+      if (error instanceof ReauthCancelledError) keep.current?.focus();
+      throw error;
+    }
     window.location.assign("/login?status=deleted");
     // Stay pending while the browser leaves.
     await new Promise(() => undefined);
@@ -54,12 +61,13 @@ export function DeleteAccount() {
         <p id={`${id}-text`}>Your account and every session will be gone for good. You may be asked to confirm your password.</p>
         {/* A cancelled password check is the user's choice: FormMessage shows it calmly, as a status. */}
         <FormMessage error={remove.error} />
-        <div className="actions">
-          <button type="button" className="button button-danger" aria-disabled={remove.pending || undefined} aria-busy={remove.pending || undefined} onClick={() => void remove.run()}>
-            Delete permanently
-          </button>
+        {/* The safe choice first; both fit one row at 390 px. */}
+        <div className="actions actions-nowrap">
           <button ref={keep} type="button" className="button" onClick={close}>
             Keep my account
+          </button>
+          <button type="button" className="button button-danger" aria-disabled={remove.pending || undefined} aria-busy={remove.pending || undefined} onClick={() => void remove.run()}>
+            Delete permanently
           </button>
         </div>
       </dialog>

@@ -26,7 +26,7 @@ export default async function AccountPage() {
   ]);
   return (
     <>
-      <SiteHeader email={user.email} current="/account" session={session} />
+      <SiteHeader user={user} current="/account" session={session} />
       <main id="main" className="main stack">
         <div>
           <h1>Account</h1>
@@ -35,7 +35,7 @@ export default async function AccountPage() {
         {!user.emailVerified && <VerifyBanner email={user.email} />}
         <div className="grid">
           <ProfileForm name={user.name} />
-          <EmailForm email={user.email} pendingEmail={pendingEmail} />
+          <EmailForm user={user} pendingEmail={pendingEmail} />
         </div>
         <PasswordForm email={user.email} />
         <TwoStepSection enabled={totpOn} recoveryCodesLeft={recoveryCodesLeft} />

@@ -7,6 +7,8 @@ import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
 import { ApiError, api, fieldErrors } from "@/lib/client";
+import { assertFields } from "@/lib/client/validate";
+import { newPasswordProblem } from "@/lib/shared/input-rules";
 
 /** The current password is the proof here, so no fresh token is needed; other sessions end. */
 export function PasswordForm({ email }: { email: string }) {
@@ -15,11 +17,14 @@ export function PasswordForm({ email }: { email: string }) {
   const { run, pending, error } = useAction(async (form: HTMLFormElement) => {
     setSaved(null);
     const data = new FormData(form);
-    await api.changePassword(String(data.get("currentPassword") ?? ""), String(data.get("newPassword") ?? ""));
+    const currentPassword = String(data.get("currentPassword") ?? "");
+    const newPassword = String(data.get("newPassword") ?? "");
+    if (currentPassword) assertFields({ newPassword: newPasswordProblem(currentPassword, newPassword) });
+    await api.changePassword(currentPassword, newPassword);
     form.reset();
     setSaved("Password changed. Every other device has been signed out.");
     await mutate("/api/sessions");
-  });
+  }, { onReset: () => setSaved(null) });
   // Here invalid_credentials can only mean the current password was wrong.
   const wrongPassword = error instanceof ApiError && error.code === "invalid_credentials";
   const fields = wrongPassword ? { currentPassword: "That is not your current password." } : fieldErrors(error);

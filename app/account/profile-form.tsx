@@ -7,6 +7,8 @@ import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
 import { fieldErrors } from "@/lib/client";
 import { useAuthAction } from "@/lib/client/use-auth-action";
+import { assertFields } from "@/lib/client/validate";
+import { nameProblem } from "@/lib/shared/input-rules";
 import { updateProfile } from "./actions";
 
 /**
@@ -20,10 +22,11 @@ export function ProfileForm({ name }: { name: string }) {
   const save = useAuthAction(updateProfile);
   const { run, pending, error } = useAction(async () => {
     setSaved(null);
+    assertFields({ name: nameProblem(value) });
     const { user } = await save(value);
     setValue(user.name);
     setSaved("Name saved.");
-  });
+  }, { onReset: () => setSaved(null) });
 
   function onSubmit(event: FormEvent) {
     event.preventDefault();

@@ -81,16 +81,22 @@ export function SessionsList({ initial }: { initial: SessionListItem[] }) {
         })}
       </ul>
       <FormMessage error={revoke.error ?? revokeOthers.error ?? loadError} />
+      {/* Nothing to sign out: aria-disabled (not `disabled`) keeps focus on it after the last one goes. */}
       <button
         type="button"
         className="button"
-        aria-disabled={revokeOthers.pending || undefined}
+        aria-disabled={revokeOthers.pending || others === 0 || undefined}
         aria-busy={revokeOthers.pending || undefined}
-        onClick={() => void revokeOthers.run()}
+        aria-describedby={others === 0 ? "no-other-sessions" : undefined}
+        onClick={() => others > 0 && void revokeOthers.run()}
       >
         Sign out other sessions
       </button>
-      {others === 0 && <p className="muted small">No other device is signed in.</p>}
+      {others === 0 && (
+        <p id="no-other-sessions" className="muted small">
+          No other device is signed in.
+        </p>
+      )}
     </section>
   );
 }

@@ -25,16 +25,17 @@ export function ResumeSession({ next }: { next: string }) {
   if (!error) {
     return (
       <>
-        <h1 className="visually-hidden">Renewing your session</h1>
-        <p role="status" className="notice notice-info">
-          Signing you in…
+        <h1 className="visually-hidden">Loading</h1>
+        {/* Like any page on its way: nothing to read, nothing suggesting a sign-in. */}
+        <p role="status" className="visually-hidden">
+          Loading…
         </p>
       </>
     );
   }
   return (
     <div className="card">
-      <h1 className="visually-hidden">Renewing your session</h1>
+      <h1 className="visually-hidden">Loading</h1>
       <p role="alert" className="notice notice-error">
         {describeError(error)}
       </p>

@@ -1,6 +1,5 @@
 import "server-only";
 import { getConfig } from "../config";
-import { getDb } from "../db";
 import { route, type RouteContext, type RouteHandler } from "../http/route";
 import { hostCookiesBinding } from "./cookie-binding";
 import { readCookies, isSecureRequest } from "./cookies";
@@ -8,6 +7,7 @@ import { assertCsrfToken, isUnsafeMethod } from "./csrf";
 import { AuthError } from "./errors";
 import { verifyToken, type AccessClaims, type RefreshClaims } from "./tokens";
 import { accountMethods } from "./proofs/account-methods";
+import { readLiveSession } from "./session-store";
 import { meetsLevel, type FreshLevel } from "./proofs/proof";
 import { verifyAccessToken } from "./verified-tokens";
 import type { PublicUser } from "./users";
@@ -47,19 +47,6 @@ export interface GuardOptions {
   fresh?: boolean | number | FreshPolicy;
 }
 
-interface LiveSessionRow {
-  userId: string;
-  revokedAt: Date | null;
-  expiresAt: Date;
-  id: string;
-  email: string;
-  name: string;
-  sessionVersion: number;
-  userVersion: number;
-  /** SQLite answers a raw BOOLEAN as 0/1. */
-  emailVerified: boolean | number;
-}
-
 /**
  * Loads the session and its user by primary key and refuses tokens whose
  * session has ended: this is what makes logout, revocation, password change
@@ -73,25 +60,25 @@ interface LiveSessionRow {
  * taken before the change) is superseded and answers `token_expired`, so the
  * browser refreshes with the cookie it now holds and a copy gets nowhere.
  *
- * This runs on every authenticated request, so it is one round trip: Prisma's
- * findUnique with a relation select issues two SELECTs (its "join" strategy is
- * neither available for SQLite nor enabled), hence one parameterised JOIN,
- * written in the SQL both providers accept (quoted identifiers).
+ * This runs on every authenticated request, so it is one round trip (one
+ * JOIN by primary key) and, on SQLite, a prepared statement outside Prisma:
+ * lib/auth/session-store.ts, decision 505.
  */
 export async function loadLiveSession(claims: { sid: string; sub: string; cv?: number }): Promise<{ user: PublicUser; expiresAt: Date }> {
-  const rows = await getDb().$queryRaw<LiveSessionRow[]>`
-    SELECT s."userId", s."revokedAt", s."expiresAt", s."credentialVersion" AS "sessionVersion",
-      u."id", u."email", u."name", u."emailVerified", u."credentialVersion" AS "userVersion"
-    FROM "Session" s JOIN "User" u ON u."id" = s."userId"
-    WHERE s."id" = ${claims.sid}`;
-  const session = rows[0];
-  if (!session || session.revokedAt || session.expiresAt <= new Date() || session.userId !== claims.sub || session.sessionVersion !== session.userVersion) {
+  const session = await readLiveSession(claims.sid);
+  if (
+    !session ||
+    session.revokedAt ||
+    session.expiresAt <= new Date() ||
+    session.userId !== claims.sub ||
+    session.sessionCredentialVersion !== session.userCredentialVersion
+  ) {
     throw new AuthError("token_revoked");
   }
-  if (claims.cv !== undefined && claims.cv !== session.userVersion) {
+  if (claims.cv !== undefined && claims.cv !== session.userCredentialVersion) {
     throw new AuthError("token_expired", { description: "The password has changed since this access token was issued. Refresh it." });
   }
-  const user = { id: session.id, email: session.email, name: session.name, emailVerified: Boolean(session.emailVerified) };
+  const user = { id: session.id, email: session.email, name: session.name, emailVerified: session.emailVerified };
   return { user, expiresAt: session.expiresAt };
 }
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { createHash, createSecretKey, hkdf, webcrypto, type KeyObject } from "node:crypto";
+import { createHash, createSecretKey, hkdf, type KeyObject } from "node:crypto";
 import { promisify } from "node:util";
 import { getConfig } from "../config";
 
@@ -10,12 +10,6 @@ export interface KeySet {
   access: KeyObject;
   refresh: KeyObject;
   csrf: KeyObject;
-  /**
-   * The token keys as WebCrypto keys, imported once. jose turns a secret
-   * KeyObject back into bytes and re-imports it on every sign and verify
-   * (about 150 µs per call on this machine); a CryptoKey is used as is.
-   */
-  jose: { access: CryptoKey; refresh: CryptoKey };
 }
 
 const hkdfAsync = promisify(hkdf);
@@ -42,10 +36,9 @@ async function deriveKeySet(secret: string): Promise<KeySet> {
   const derive = (purpose: KeyPurpose) => deriveKey(secret, purpose);
   const kid = kidOf(secret);
   const [access, refresh, csrf] = await Promise.all([derive("access"), derive("refresh"), derive("csrf")]);
-  const toCryptoKey = (key: KeyObject) =>
-    webcrypto.subtle.importKey("raw", key.export(), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-  const [accessKey, refreshKey] = await Promise.all([toCryptoKey(access), toCryptoKey(refresh)]);
-  return { kid, access, refresh, csrf, jose: { access: accessKey, refresh: refreshKey } };
+  // Created once per process and used as they are by node:crypto's HMAC
+  // (tokens and CSRF alike, decisions 504, 506 and 507): no per-call import.
+  return { kid, access, refresh, csrf };
 }
 
 let keys: Promise<{ current: KeySet; byKid: Map<string, KeySet> }> | undefined;

@@ -7,8 +7,8 @@ import { AuthError } from "./errors";
 import { loadLiveSession } from "./guard";
 import { sessionViewFromClaims } from "./session-view";
 import type { SessionView } from "./sessions";
-import { verifyToken } from "./tokens";
 import type { PublicUser } from "./users";
+import { verifyAccessToken } from "./verified-tokens";
 
 export type PageUser = PublicUser;
 export type PageSessionInfo = SessionView;
@@ -41,7 +41,9 @@ async function readPageAuth(): Promise<PageAuth> {
   try {
     const token = await readAccessCookie();
     if (!token) return { status: "signed-out" };
-    const claims = await verifyToken(token, "access");
+    // The same verified-token cache as route handlers (decision 502): a page
+    // load presents the token the API calls present.
+    const claims = await verifyAccessToken(token);
     const { user, expiresAt } = await loadLiveSession(claims);
     return { status: "signed-in", value: { user, session: sessionViewFromClaims(claims, expiresAt) } };
   } catch (error) {

@@ -5,6 +5,8 @@ import { pathToFileURL } from "node:url";
 import { Piscina } from "piscina";
 import { z } from "zod";
 import { getConfig } from "../config";
+import { INPUT_MESSAGES } from "../shared/field-messages";
+import { passwordProblem } from "../shared/input-rules";
 import { bcryptThreads } from "./bcrypt-threads.mjs";
 import { AuthError } from "./errors";
 
@@ -19,6 +21,7 @@ export const PASSWORD_MAX_LENGTH = 1024;
 export const passwordSchema = z
   .string()
   .transform((p) => p.normalize("NFKC"))
+  .refine((p) => passwordProblem(p) === null, INPUT_MESSAGES.blankPassword)
   .refine((p) => [...p].length >= PASSWORD_MIN_LENGTH, `Use at least ${PASSWORD_MIN_LENGTH} characters.`)
   .refine((p) => [...p].length <= PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`);
 

@@ -21,8 +21,8 @@ export function resumePageHtml(next: string, secure: boolean, nonce: string): st
   const csrfName = cookieNames(secure).csrf;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="robots" content="noindex">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Signing you in…</title></head><body style="font-family:system-ui,sans-serif;display:grid;place-items:center;min-height:90vh">
-<p role="status">Signing you in…</p>
+<title>Loading…</title></head><body style="font-family:system-ui,sans-serif;display:grid;place-items:center;min-height:90vh">
+<p role="status">Loading…</p>
 <script nonce="${nonce}">
 (function () {
   var name = ${script(csrfName)};

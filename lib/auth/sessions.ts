@@ -1,11 +1,12 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { getConfig } from "../config";
-import { getDb, sqlNow } from "../db";
+import { getDb } from "../db";
 import { csrfTokenFor } from "./csrf";
 import { AuthError } from "./errors";
 import { decodeMethods, encodeMethods, proofOf, type Proof } from "./proofs/proof";
 import { isForeignKeyViolation } from "./users";
+import { rotateCurrentJti } from "./session-store";
 import { signAccessToken, signRefreshToken, type RefreshClaims } from "./tokens";
 import type { SessionListItem, SessionView } from "../shared/api-types";
 
@@ -171,16 +172,10 @@ export async function rotateRefreshToken(claims: RefreshClaims): Promise<IssuedS
   const newJti = randomUUID();
   // The common case in one statement, hence one round trip and one short
   // implicit transaction: the compare-and-set on currentJti and the read of
-  // what the new tokens need (RETURNING works on SQLite and PostgreSQL).
-  // Raw SQL because Prisma's compiled `update` costs about twice as much here.
-  const rotated = await db.$queryRaw<SessionRow[]>`
-    UPDATE "Session"
-    SET "currentJti" = ${newJti}, "parentJti" = ${claims.jti}, "rotatedAt" = ${sqlNow()}, "lastUsedAt" = ${now}
-    WHERE "id" = ${claims.sid} AND "userId" = ${claims.sub} AND "currentJti" = ${claims.jti}
-      AND "revokedAt" IS NULL AND "expiresAt" > ${now}
-      AND "credentialVersion" = (SELECT u."credentialVersion" FROM "User" u WHERE u."id" = ${claims.sub})
-    RETURNING "id", "userId", "expiresAt", "authTime", "authMethods", "currentJti", "credentialVersion"`;
-  if (rotated.length === 1) return issue(rotated[0], { fresh: false, refresh: true });
+  // what the new tokens need (lib/auth/session-store.ts: a prepared statement
+  // on SQLite, decision 505).
+  const rotated = await rotateCurrentJti({ sessionId: claims.sid, userId: claims.sub, presentedJti: claims.jti, newJti, now });
+  if (rotated) return issue(rotated, { fresh: false, refresh: true });
 
   // Not the current token (or the session has ended): the rare path decides
   // between a grace re-issue, a revoked session and token reuse.

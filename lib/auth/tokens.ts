@@ -1,16 +1,19 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
-import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from "jose";
+import type { JWTPayload } from "jose";
 import { z } from "zod";
 import type { AuthMethod } from "../shared/api-types";
 import { AuthError } from "./errors";
+import { signHs256, verifyHs256 } from "./hs256";
 import { getKeys } from "./keys";
 
 export type TokenType = "access" | "refresh";
 
 const ISSUER = "fresh-auth";
 const AUDIENCE = "fresh-auth";
-const ALGORITHMS = ["HS256"]; // explicit allow-list: never "none", never asymmetric confusion
+// The algorithm allow-list is one entry long, and enforced in hs256.ts:
+// never "none", never asymmetric confusion, never HS512 with our key.
+const REQUIRED_CLAIMS = ["exp", "iat", "sub", "jti", "iss", "aud"] as const;
 const TYP: Record<TokenType, string> = { access: "at+jwt", refresh: "rt+jwt" };
 // Anything beyond these (jku, jwk, x5u, x5c, crit…) asks the verifier to trust
 // something the token itself supplies: refuse rather than ignore.
@@ -59,15 +62,12 @@ type ClaimsOf<T extends TokenType> = T extends "access" ? AccessClaims : Refresh
 
 const seconds = (date: Date) => Math.floor(date.getTime() / 1000);
 
+// Synchronous HMAC (lib/auth/hs256.ts, decision 506); the claims and header
+// are exactly those SignJWT set: iss, aud, iat (now), exp, and alg/typ/kid.
 async function sign(type: TokenType, claims: JWTPayload & { sub: string; jti: string }, expiresAt: Date) {
   const { current } = await getKeys();
-  return new SignJWT({ ...claims, type })
-    .setProtectedHeader({ alg: "HS256", typ: TYP[type], kid: current.kid })
-    .setIssuer(ISSUER)
-    .setAudience(AUDIENCE)
-    .setIssuedAt()
-    .setExpirationTime(seconds(expiresAt))
-    .sign(current.jose[type]);
+  const payload = { ...claims, type, iss: ISSUER, aud: AUDIENCE, iat: seconds(new Date()), exp: seconds(expiresAt) };
+  return signHs256({ alg: "HS256", typ: TYP[type], kid: current.kid }, payload, current[type]);
 }
 
 export function signAccessToken(input: {
@@ -113,31 +113,31 @@ export async function verifyToken<T extends TokenType>(
 ): Promise<ClaimsOf<T>> {
   if (!isCanonical(token)) throw new AuthError("invalid_token");
   const { byKid } = await getKeys();
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(
-      token,
-      (header: JWTHeaderParameters) => {
-        const set = typeof header.kid === "string" ? byKid.get(header.kid) : undefined;
-        if (!set || Object.keys(header).some((k) => !ALLOWED_HEADERS.has(k))) throw new AuthError("invalid_token");
-        return set.jose[type];
-      },
-      { algorithms: ALGORITHMS, issuer: ISSUER, audience: AUDIENCE, typ: TYP[type], requiredClaims: ["exp", "iat", "sub", "jti"] },
-    ));
-  } catch (error) {
-    // jose checks the signature before the claims, so an expired error means
-    // the token is genuine and merely old.
-    if (error instanceof errors.JWTExpired) {
-      if (!options.allowExpired) throw new AuthError("token_expired", { description: EXPIRED[type] });
-      payload = error.payload;
-    } else {
-      throw new AuthError("invalid_token");
-    }
+  // Synchronous HMAC check (lib/auth/hs256.ts, decision 507), then the claim
+  // checks jose's jwtVerify made, in its order: typ (with the key), issuer,
+  // audience, required claims, iat, nbf, and expiry last, so an expired error
+  // means the token is genuine, well-formed and merely old.
+  const payload = verifyHs256(token, (header) => {
+    const set = typeof header.kid === "string" ? byKid.get(header.kid) : undefined;
+    if (!set || header.typ !== TYP[type] || Object.keys(header).some((k) => !ALLOWED_HEADERS.has(k))) return undefined;
+    return set[type];
+  });
+  const now = Math.floor(Date.now() / 1000);
+  if (
+    !payload ||
+    payload.iss !== ISSUER ||
+    payload.aud !== AUDIENCE ||
+    REQUIRED_CLAIMS.some((claim) => payload[claim] === undefined) ||
+    typeof payload.iat !== "number" ||
+    typeof payload.exp !== "number" ||
+    (payload.nbf !== undefined && (typeof payload.nbf !== "number" || payload.nbf > now))
+  ) {
+    throw new AuthError("invalid_token");
   }
+  if (payload.exp <= now && !options.allowExpired) throw new AuthError("token_expired", { description: EXPIRED[type] });
   const schema = type === "access" ? accessClaims : refreshClaims;
   const parsed = schema.safeParse(payload);
-  const now = Math.floor(Date.now() / 1000);
-  if (!parsed.success || parsed.data.iat > now + CLOCK_SKEW_SECONDS || (payload.nbf ?? 0) > now + CLOCK_SKEW_SECONDS) {
+  if (!parsed.success || parsed.data.iat > now + CLOCK_SKEW_SECONDS) {
     throw new AuthError("invalid_token");
   }
   if (type === "access" && (parsed.data as AccessClaims).auth_time > now + CLOCK_SKEW_SECONDS) {

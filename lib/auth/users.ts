@@ -2,6 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { User } from "../shared/api-types";
+import { INPUT_MESSAGES } from "../shared/field-messages";
+import { nameProblem } from "../shared/input-rules";
 import { getDb } from "../db";
 import { AuthError } from "./errors";
 import { forgetAddresses } from "./known-address";
@@ -56,6 +58,7 @@ export const nameSchema = z
   .max(100, "Use at most 100 characters.")
   // Control characters (NUL above all, which PostgreSQL cannot store) are refused.
   .refine((name) => !/\p{Cc}/u.test(name), "Use letters, digits and punctuation only.")
+  .refine((name) => nameProblem(name) === null, INPUT_MESSAGES.blankName)
   .transform((name) => name.trim().normalize("NFC"));
 
 /** Prisma's unique-constraint error, whatever the provider. */

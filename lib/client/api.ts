@@ -2,7 +2,8 @@ import type { ActionResult } from "../shared/action-result";
 import { ERROR_STATUS } from "../shared/error-codes";
 import { ApiError, ClientError, errorFromResponse, isSessionGone, NetworkError } from "./errors";
 import { createRefresher, localExpiry, type TokenClock } from "./refresh";
-import type { SessionEvent, SessionInfo } from "./types";
+import type { SignOutReason, TabChannel } from "./channel";
+import type { SessionEvent, SessionInfo, User } from "./types";
 
 /** Everything the wrapper needs from the browser, injectable so tests run without a DOM. */
 export interface ClientEnv {
@@ -12,9 +13,13 @@ export interface ClientEnv {
   /** The cross-tab lock every token-writing call holds (Web Locks, or a lease). */
   withRefreshLock<T>(task: () => Promise<T>): Promise<T>;
   clock: TokenClock;
-  /** Leave for /login?next=<current path>. */
-  goToLogin(): void;
+  /** Leave for /login?next=<current path>; the sign-in page says why. */
+  goToLogin(reason: SignOutReason): void;
   notify(event: SessionEvent): void;
+  /** A response carried the account (`user`), as the server saw it at `stamp` (its `Date`; "latest": newer than anything known). */
+  noteUser(user: User, stamp: number | "latest"): void;
+  /** The other tabs of this browser. */
+  tabs: TabChannel;
   now(): Date;
 }
 
@@ -40,12 +45,16 @@ interface SendOptions extends RequestOptions {
 /**
  * Opens the "Confirm it's you" dialog; resolves after a successful
  * fresh-login. It is given the refusal, whose `level` and `methods` say which
- * proofs to offer.
+ * proofs to offer. `confirmedElsewhere` aborts when another tab confirmed
+ * first: the waiting requests are replayed already, the dialog only closes.
  */
-export type ReauthHandler = (refusal: ApiError) => Promise<void>;
+export type ReauthHandler = (refusal: ApiError, confirmedElsewhere: AbortSignal) => Promise<void>;
 
 /** What the dialog proves presence with: the body of POST /api/auth/fresh-login. */
 export type FreshLoginProof = { password: string } | { passkey: unknown } | { code: string } | { password: string; code: string };
+
+/** A refused refresh or a dead session, in words the sign-in page can use. */
+const reasonFor = (code: string): SignOutReason => (code === "token_revoked" ? "ended" : "expired");
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 // Answers that set new token cookies (which scripts cannot see): the shared
@@ -63,6 +72,11 @@ const writesTokens = (path: string) => path.startsWith("/api/auth/") || path ===
 export function createApiClient(env: ClientEnv) {
   let reauthHandler: ReauthHandler | null = null;
   let reauthInflight: Promise<void> | null = null;
+  let reauthElsewhere: AbortController | null = null;
+  // The token generation right after the newest confirmation (here or in
+  // another tab): a request sent before it that meets fresh_token_required
+  // was simply overtaken, and is retried without asking again.
+  let confirmedGeneration = -1;
   let leaving = false;
 
   const now = () => env.now().getTime();
@@ -70,12 +84,19 @@ export function createApiClient(env: ClientEnv) {
     const token = env.readCsrfToken();
     return token ? { "X-CSRF-Token": token } : {};
   };
-  const goToLogin = () => {
+  const goToLogin = (reason: SignOutReason) => {
     if (leaving) return;
     leaving = true;
     env.notify({ kind: "signed-out", at: env.now().toISOString() });
-    env.goToLogin();
+    // The other tabs share the dead cookies: they leave now, not at their next request.
+    env.tabs.post({ type: "signed-out", reason });
+    env.goToLogin(reason);
   };
+  env.tabs.subscribe((message) => {
+    if (message.type !== "confirmed") return;
+    confirmedGeneration = env.clock.generation();
+    reauthElsewhere?.abort();
+  });
   const refresher = createRefresher({
     fetch: env.fetch,
     csrfHeaders,
@@ -83,14 +104,23 @@ export function createApiClient(env: ClientEnv) {
     clock: env.clock,
     now,
     onRefreshed: (session) => env.notify({ kind: "refreshed", at: env.now().toISOString(), session }),
-    onRefused: goToLogin,
+    onRefused: (code) => goToLogin(reasonFor(code)),
   });
 
-  /** However many requests wait, the dialog opens once and they all share its outcome. */
+  /**
+   * However many requests wait, the dialog opens once and they all share its
+   * outcome; a confirmation in another tab settles it too (same cookies).
+   */
   function reauthenticate(handler: ReauthHandler, refusal: ApiError): Promise<void> {
-    reauthInflight ??= handler(refusal).finally(() => {
-      reauthInflight = null;
-    });
+    if (!reauthInflight) {
+      const elsewhere = new AbortController();
+      const confirmed = new Promise<void>((resolve) => elsewhere.signal.addEventListener("abort", () => resolve(), { once: true }));
+      reauthElsewhere = elsewhere;
+      reauthInflight = Promise.race([handler(refusal, elsewhere.signal), confirmed]).finally(() => {
+        reauthInflight = null;
+        reauthElsewhere = null;
+      });
+    }
     return reauthInflight;
   }
 
@@ -107,13 +137,23 @@ export function createApiClient(env: ClientEnv) {
       return { response, data: undefined };
     }
     const data: unknown = await response.json().catch(() => undefined);
-    const session = (data as { session?: SessionInfo } | undefined)?.session;
+    const { session, user } = (data ?? {}) as { session?: SessionInfo; user?: User };
+    // `Date` has whole seconds: the answer was made somewhere in that second, so
+    // it is stamped at its end, never older than a page rendered in it.
+    const answeredAt = Date.parse(response.headers.get("date") ?? "");
+    if (user && typeof user.id === "string") env.noteUser(user, Number.isFinite(answeredAt) ? answeredAt + 999 : "latest");
     if (writesTokens(path)) env.clock.record(localExpiry(session, response, now()), true);
     else if (session) env.clock.record(localExpiry(session, response, now()), false);
     return { response, data };
   }
 
-  async function send<T>(path: string, options: SendOptions, body: string | undefined, tried: { refresh: boolean; reauth: boolean }): Promise<T> {
+  interface Tried {
+    refresh: boolean;
+    reauth: boolean;
+    overtaken?: boolean;
+  }
+
+  async function send<T>(path: string, options: SendOptions, body: string | undefined, tried: Tried): Promise<T> {
     const method = options.method ?? "GET";
     const guarded = options.auth !== "public";
     // Known to be expired: refresh first, so the request costs one extra round
@@ -136,11 +176,14 @@ export function createApiClient(env: ClientEnv) {
       await refresher.refreshAfter(sentGeneration);
       return send<T>(path, options, body, { ...tried, refresh: true });
     }
+    if (error.code === "fresh_token_required" && options.reauth !== false && !tried.overtaken && confirmedGeneration > sentGeneration) {
+      return send<T>(path, options, body, { ...tried, overtaken: true });
+    }
     if (error.code === "fresh_token_required" && options.reauth !== false && !tried.reauth && reauthHandler) {
       await reauthenticate(reauthHandler, error);
       return send<T>(path, options, body, { ...tried, reauth: true });
     }
-    if (isSessionGone(error)) goToLogin();
+    if (isSessionGone(error)) goToLogin(reasonFor(error.code));
     throw error;
   }
 
@@ -163,7 +206,12 @@ export function createApiClient(env: ClientEnv) {
       // Only transport failures throw: the action itself answers with values.
       throw new NetworkError(cause);
     }
-    if (result.ok) return result.data;
+    if (result.ok) {
+      // An action's answer is the newest word on the account (no Date header to order it by).
+      const user = (result.data as { user?: User } | undefined)?.user;
+      if (user && typeof user.id === "string") env.noteUser(user, "latest");
+      return result.data;
+    }
     const { error: code, description, fields, maxAge, retryAfter, level, methods } = result;
     const error = new ApiError(code, ERROR_STATUS[code], description, fields, maxAge, retryAfter, level, methods);
     if (code === "token_expired" && !tried.refresh) {
@@ -174,7 +222,7 @@ export function createApiClient(env: ClientEnv) {
       await reauthenticate(reauthHandler, error);
       return runAction(call, { ...tried, reauth: true });
     }
-    if (isSessionGone(error)) goToLogin();
+    if (isSessionGone(error)) goToLogin(reasonFor(code));
     throw error;
   }
 
@@ -207,6 +255,8 @@ export function createApiClient(env: ClientEnv) {
       const json = typeof proof === "string" ? { password: proof } : proof;
       const { session } = await request<{ session: SessionInfo }>("/api/auth/fresh-login", { method: "POST", json, reauth: false, exclusive: true });
       env.notify({ kind: "re-verified", at: env.now().toISOString(), session });
+      confirmedGeneration = env.clock.generation();
+      env.tabs.post({ type: "confirmed", at: env.now().toISOString() });
       return session;
     },
     /**
@@ -223,6 +273,47 @@ export function createApiClient(env: ClientEnv) {
      */
     resumeSession(): Promise<void> {
       return refresher.refreshAfter(env.clock.generation());
+    },
+    /**
+     * Before a client-side navigation (or router refresh): renew now when the
+     * access token has expired or will within `marginMs`, so the server
+     * component renders signed in and no hand-off page is ever shown. A no-op
+     * when the token is good or its expiry unknown.
+     */
+    accessExpiresWithin(marginMs: number): boolean {
+      return refresher.expiresWithin(marginMs);
+    },
+    async renewIfExpiring(marginMs = 0): Promise<boolean> {
+      if (!refresher.expiresWithin(marginMs)) return false;
+      await refresher.refreshAfter(env.clock.generation());
+      return true;
+    },
+    /**
+     * This browser signed out (the logout answered): the timeline forgets the
+     * session, and every other tab leaves for /login at once.
+     */
+    signedOut(): void {
+      env.notify({ kind: "signed-out", at: env.now().toISOString() });
+      env.tabs.post({ type: "signed-out", reason: "other-tab" });
+    },
+    /**
+     * For signed-in pages: when another tab signs out, or finds the session
+     * ended, this one leaves for /login too, saying why.
+     */
+    followOtherTabs(): () => void {
+      return env.tabs.subscribe((message) => {
+        if (message.type !== "signed-out" || leaving) return;
+        leaving = true;
+        env.goToLogin(message.reason);
+      });
+    },
+    /**
+     * Asks the server whether the session still lives (a page restored from
+     * the back/forward cache); a dead one goes to /login like any request.
+     */
+    recheckSession(): Promise<unknown> {
+      leaving = false; // A page that left once and was restored may leave again.
+      return request("/api/me");
     },
     /**
      * A server-rendered page tells the wrapper when its access token expires

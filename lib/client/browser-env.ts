@@ -1,7 +1,10 @@
 import type { ClientEnv } from "./api";
 import type { TokenClock } from "./refresh";
 import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "./keys";
+import { createTabChannel } from "./channel";
+import { rememberSignOutReason } from "./sign-out-reason";
 import { recordSessionEvent } from "./timeline";
+import { publishUser } from "./user-store";
 
 // Past this, a tab waiting for the lock stops waiting and refreshes anyway:
 // a frozen or crashed holder must never wedge every other tab.
@@ -119,18 +122,22 @@ async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
 
 /** The real browser, touched lazily: this module is also evaluated during server rendering. */
 export function browserEnv(): ClientEnv {
+  const tabs = createTabChannel();
   return {
     fetch: (input, init) => globalThis.fetch(input, init),
     readCsrfToken: () => (typeof document === "undefined" ? undefined : readCsrfCookie(document.cookie, window.location.protocol === "https:")),
     withRefreshLock,
     clock: createClock(),
-    goToLogin: () => {
+    goToLogin: (reason) => {
+      rememberSignOutReason(reason);
       // From the /resume hand-off, come back to where it was heading, not to /resume.
       const here = window.location.pathname === "/resume" ? new URLSearchParams(window.location.search).get("next") : null;
       const next = here ?? window.location.pathname + window.location.search;
       window.location.assign(`/login?next=${encodeURIComponent(next)}`);
     },
     notify: recordSessionEvent,
+    noteUser: publishUser,
+    tabs,
     now: () => new Date(),
   };
 }

@@ -37,15 +37,20 @@ export function ReauthDialog() {
   // The account is read only while the dialog is open (SWR's cache usually has it).
   const { data: me } = useSWR<Me>(open ? "/api/me" : null);
   const id = useId();
+  const finishRef = useRef(finish);
+  finishRef.current = finish;
   const code = codeDemand(refusal);
 
   useEffect(
     () =>
       api.setReauthHandler(
-        (reason) =>
+        (reason, confirmedElsewhere) =>
           new Promise<void>((resolve, reject) => {
             waiter.current = { resolve, reject };
             setRefusal(reason);
+            // Another tab of this session confirmed first: the wrapper is
+            // already replaying this tab's requests, so the dialog just closes.
+            confirmedElsewhere.addEventListener("abort", () => finishRef.current("confirmed"), { once: true });
             returnFocus.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
             setError(null);
             setOpen(true);

@@ -21,8 +21,8 @@ export interface RefresherDeps {
   clock: TokenClock;
   now(): number;
   onRefreshed(session: SessionInfo): void;
-  /** The refresh token was refused: the session is over. */
-  onRefused(): void;
+  /** The refresh token was refused (`code` says how): the session is over. */
+  onRefused(code: string): void;
 }
 
 const REFRESH_TIMEOUT_MS = 15_000;
@@ -76,7 +76,7 @@ export function createRefresher(deps: RefresherDeps) {
     }
     const error = await errorFromResponse(response);
     if (error.status === 401) {
-      deps.onRefused();
+      deps.onRefused(error.code);
       throw new SessionEndedError();
     }
     throw error;
@@ -99,9 +99,14 @@ export function createRefresher(deps: RefresherDeps) {
 
   /** True when the access token is known to have expired: refreshing first saves a round trip. */
   function knownExpired(): boolean {
-    const expiresAt = deps.clock.expiresAt();
-    return expiresAt !== null && expiresAt <= deps.now();
+    return expiresWithin(0);
   }
 
-  return { refreshAfter, knownExpired };
+  /** True when the access token is known to expire within `marginMs` (0: has expired). */
+  function expiresWithin(marginMs: number): boolean {
+    const expiresAt = deps.clock.expiresAt();
+    return expiresAt !== null && expiresAt <= deps.now() + marginMs;
+  }
+
+  return { refreshAfter, knownExpired, expiresWithin };
 }

@@ -20,7 +20,7 @@ export async function register(input: { name: string; email: string; password: s
 /** The server accepts an expired access token here, so no refresh is ever needed to leave. */
 export async function signOut(): Promise<void> {
   await api.post("/api/auth/logout", undefined, { auth: "public" });
-  recordSessionEvent({ kind: "signed-out", at: new Date().toISOString() });
+  api.signedOut();
 }
 
 /** What the second step of a two-step sign-in sends: an authenticator code or a recovery code. */

@@ -2,6 +2,7 @@
 // cross-tab lock and generation counter, and a log of everything that happened.
 import type { ClientEnv } from "./api";
 import { createClock } from "./browser-env";
+import { createMemoryChannels } from "./channel";
 import type { SessionEvent } from "./types";
 
 export interface Call {
@@ -28,8 +29,11 @@ export function createBrowser() {
   // The real clock; without localStorage (Node) it keeps to memory, which two
   // fake tabs share by sharing this object.
   const clock = createClock();
+  const channel = createMemoryChannels();
   return {
     clock,
+    /** Each tab's end of the browser's BroadcastChannel. */
+    channel,
     now: () => time,
     advance: (ms: number) => void (time += ms),
     /** True while some tab holds the lock. */
@@ -54,6 +58,8 @@ export function createTab(handler: Handler, browser = createBrowser()) {
   const calls: Call[] = [];
   const events: SessionEvent[] = [];
   let logins = 0;
+  const reasons: string[] = [];
+  const users: string[] = [];
   const env: ClientEnv = {
     fetch: async (input, init = {}) => {
       const call: Call = { path: String(input), method: init.method ?? "GET", body: init.body as string | undefined, headers: { ...(init.headers as Record<string, string>) } };
@@ -63,11 +69,16 @@ export function createTab(handler: Handler, browser = createBrowser()) {
     readCsrfToken: () => "csrf-value",
     withRefreshLock: browser.withRefreshLock,
     clock: browser.clock,
-    goToLogin: () => void logins++,
+    goToLogin: (reason) => {
+      logins++;
+      reasons.push(reason);
+    },
     notify: (event) => void events.push(event),
+    noteUser: (user) => void users.push(user.email),
+    tabs: browser.channel(),
     now: () => new Date(browser.now()),
   };
-  return { env, calls, events, browser, logins: () => logins, count: (path: string) => calls.filter((c) => c.path === path).length };
+  return { env, calls, events, browser, reasons, users, logins: () => logins, count: (path: string) => calls.filter((c) => c.path === path).length };
 }
 
 export const tick = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -48,10 +48,12 @@ describe("renewals the wrapper did not see", () => {
     assert.deepEqual(kinds(), ["signed-in"]);
   });
 
-  it("a first sight of a session is only remembered; its next renewal is then recorded", () => {
+  it("a first sight of a session starts at its last proof; its next renewal is then recorded", () => {
     timeline.notePageSession(session(T0 + 1800e3, { id: "s2" }));
-    assert.deepEqual(kinds(), [], "another session's story starts empty, nothing invented");
+    assert.deepEqual(kinds(), ["signed-in"], "another session's story starts at the proof the server vouches for");
+    assert.equal(timeline.timelineSnapshot().events[0].at, iso(T0));
+    assert.equal(timeline.timelineSnapshot().events[0].accessExpiresAt, undefined, "a non-fresh token is not the one the proof produced");
     timeline.notePageSession(session(T0 + 2700e3, { id: "s2" }));
-    assert.deepEqual(kinds(), ["refreshed"]);
+    assert.deepEqual(kinds(), ["signed-in", "refreshed"]);
   });
 });

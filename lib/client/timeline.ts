@@ -12,7 +12,13 @@ const MAX_EVENTS = 12;
 export interface TimelineEntry {
   kind: SessionEvent["kind"];
   at: string;
+  /** The token this event produced: when it expires, and until when it is fresh (null: not fresh). */
+  accessExpiresAt?: string;
+  freshUntil?: string | null;
 }
+
+const entryOf = (kind: SessionEvent["kind"], at: string, session?: SessionInfo): TimelineEntry =>
+  session ? { kind, at, accessExpiresAt: session.accessExpiresAt, freshUntil: session.fresh ? session.freshUntil : null } : { kind, at };
 
 interface Stored {
   sessionId: string | null;
@@ -62,7 +68,7 @@ export function recordSessionEvent(event: SessionEvent): void {
   // A new sign-in starts a new story; so does an event from a different session.
   const events = event.kind === "signed-in" || sessionId !== current.sessionId ? [] : current.events;
   const latest = event.session ?? (sessionId === current.sessionId ? current.latest : undefined);
-  write({ sessionId, events: [...events, { kind: event.kind, at: event.at }].slice(-MAX_EVENTS), latest });
+  write({ sessionId, events: [...events, entryOf(event.kind, event.at, event.session)].slice(-MAX_EVENTS), latest });
 }
 
 /**
@@ -78,8 +84,10 @@ export function notePageSession(session: SessionInfo): void {
   const current = read();
   const known = current.latest;
   if (!known || known.id !== session.id) {
-    // First sight of this session in this browser's timeline: remember it quietly.
-    const events = current.sessionId === session.id ? current.events : [];
+    // First sight of this session in this browser's timeline: remember it
+    // quietly. With no story yet, it starts at the last proof; a fresh token
+    // is the one that proof produced, so its expiry and window belong there.
+    const events = current.sessionId === session.id && current.events.length ? current.events : [entryOf("signed-in", session.authTime, session.fresh ? session : undefined)];
     return write({ sessionId: session.id, events, latest: session });
   }
   if (!(Date.parse(session.accessExpiresAt) > Date.parse(known.accessExpiresAt))) return;

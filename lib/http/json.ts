@@ -1,6 +1,11 @@
 import "server-only";
-import type { z } from "zod";
+import { z } from "zod";
 import { AuthError } from "../auth/errors";
+import { fieldMessage } from "../shared/field-messages";
+
+// Every rule without a sentence of its own speaks from the one message
+// table: a field never shows a library's "Too small: expected string…".
+z.config({ customError: (issue) => fieldMessage(issue) });
 
 export const MAX_BODY_BYTES = 64 * 1024;
 

@@ -3,7 +3,7 @@
 // offer a sign-in form for a session the browser still has.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { registered, sleep, startServer, type TestServer } from "./harness";
+import { Client, registered, sleep, startServer, type TestServer } from "./harness";
 
 let server: TestServer;
 before(async () => {
@@ -37,6 +37,20 @@ describe("page loads after the access token expired", () => {
     const res = await client.get("/login", { headers: navigate });
     assert.equal(res.status, 200);
     assert.match(String(res.data), /Sign in/);
+  });
+
+  test("a session ended elsewhere: the hand-off tells /login why, in a short-lived cookie for that page only", async () => {
+    const { client, email, password } = await registered(server.url);
+    const elsewhere = new Client(server.url);
+    assert.equal((await elsewhere.post("/api/auth/login", { email, password })).status, 200);
+    assert.equal((await elsewhere.delete("/api/sessions")).status, 204);
+    // A top-level navigation (decision 620: only those rotate, or are refused).
+    const res = await client.navigate("/api/auth/resume?next=%2Faccount");
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.get("location"), "/login?next=%2Faccount");
+    const reason = res.setCookies.find((line) => line.startsWith("fresh-auth-signed-out="));
+    assert.ok(reason, res.setCookies.join("\n"));
+    assert.match(reason, /^fresh-auth-signed-out=ended; Path=\/login; Max-Age=60; SameSite=Lax$/);
   });
 
   test("while signed in, /login goes straight to next", async () => {

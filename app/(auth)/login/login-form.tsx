@@ -8,11 +8,16 @@ import { useAction } from "@/app/_components/use-action";
 import { ApiError } from "@/lib/client/errors";
 import { fieldErrors } from "@/lib/client/messages";
 import { signIn } from "@/lib/client/session-actions";
+import { LoginNotice } from "./login-notice";
 import { SecondFactorForm } from "./second-factor-form";
 
-/** `next` was checked on the server (same-origin paths only). */
-export function LoginForm({ next }: { next: string }) {
+/**
+ * `next` was checked on the server (same-origin paths only); `status` is the
+ * page's notice, `serverReason` what the server saw of an ended session.
+ */
+export function LoginForm({ next, status, serverReason }: { next: string; status?: string; serverReason?: string | null }) {
   const [leaving, setLeaving] = useState(false);
+  const [acted, setActed] = useState(false);
   // A correct password on an account with an authenticator: the code is still owed.
   const [secondStep, setSecondStep] = useState(false);
   const [restarted, setRestarted] = useState<string | null>(null);
@@ -35,6 +40,7 @@ export function LoginForm({ next }: { next: string }) {
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
+    setActed(true);
     const form = new FormData(event.currentTarget);
     void run(String(form.get("email") ?? ""), String(form.get("password") ?? ""));
   }
@@ -48,7 +54,7 @@ export function LoginForm({ next }: { next: string }) {
   }
   return (
     <form onSubmit={onSubmit} noValidate>
-      <FormMessage error={error} />
+      <LoginNotice status={status} serverReason={serverReason} cleared={acted} />
       {restarted && (
         <p role="alert" className="notice notice-error">
           {restarted}
@@ -56,6 +62,7 @@ export function LoginForm({ next }: { next: string }) {
       )}
       <Field label="Email" name="email" type="email" autoComplete="username" required error={fields.email} />
       <Field label="Password" name="password" type="password" autoComplete="current-password" required error={fields.password} />
+      <FormMessage error={error} />
       <SubmitButton pending={pending || leaving} wide>
         Sign in
       </SubmitButton>

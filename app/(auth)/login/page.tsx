@@ -3,6 +3,7 @@ import Link from "next/link";
 import { PlainHeader } from "@/app/_components/site-header";
 import { redirectIfSignedIn } from "@/lib/auth/page";
 import { safeNextPath } from "@/lib/auth/next-path";
+import { endedSessionReason } from "@/lib/auth/signed-out-reason";
 import { LoginForm } from "./login-form";
 
 export const metadata: Metadata = { title: "Sign in" };
@@ -25,6 +26,7 @@ export default async function LoginPage({ searchParams }: Props) {
   // After a failed hand-off the form is the way on, even with an expired access cookie left over.
   await redirectIfSignedIn(next, { resume: statusKey !== "session-ended" });
   const status = statusKey ? STATUS[statusKey] : undefined;
+  const serverReason = await endedSessionReason();
   const registerHref = next === "/" ? "/register" : `/register?next=${encodeURIComponent(next)}`;
   return (
     <>
@@ -32,12 +34,8 @@ export default async function LoginPage({ searchParams }: Props) {
       <main id="main" className="auth-main">
         <div className="card">
           <h1>Sign in</h1>
-          {status && (
-            <p role="status" className="notice notice-info">
-              {status}
-            </p>
-          )}
-          <LoginForm next={next} />
+          <p className="muted">Fresh Auth shows access, refresh and fresh tokens at work: sign in and watch your session renew itself, and confirm it&rsquo;s you before anything sensitive.</p>
+          <LoginForm next={next} status={status} serverReason={serverReason} />
           <p>
             <Link href="/forgot-password">Forgot password?</Link>
           </p>

@@ -6,12 +6,17 @@ import { hashPassword, PASSWORD_MAX_LENGTH, passwordSchema } from "@/lib/auth/pa
 import { sessionResponse } from "@/lib/auth/respond";
 import { renewAfterPasswordChange } from "@/lib/auth/sessions";
 import { readJson } from "@/lib/http/json";
+import { INPUT_MESSAGES } from "@/lib/shared/field-messages";
+import { newPasswordProblem } from "@/lib/shared/input-rules";
 import { methods } from "@/lib/http/route";
 
-const body = z.strictObject({
-  currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
-  newPassword: passwordSchema,
-});
+const body = z
+  .strictObject({
+    currentPassword: z.string().min(1).max(PASSWORD_MAX_LENGTH),
+    newPassword: passwordSchema,
+  })
+  // "Password changed" for the same password would be a lie the user acts on.
+  .refine((b) => newPasswordProblem(b.currentPassword, b.newPassword) === null, { path: ["newPassword"], message: INPUT_MESSAGES.samePassword });
 
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   // Not a fresh-token route: the current password is asked for in the body,

@@ -5,6 +5,7 @@ import { isTopLevelNavigation } from "@/lib/auth/navigation";
 import { loginAfterEndedSession, safeNextPath } from "@/lib/auth/next-path";
 import { signedOutResponse } from "@/lib/auth/respond";
 import { resumePageResponse } from "@/lib/auth/resume-page";
+import { reasonCookie } from "@/lib/auth/signed-out-reason";
 import { rotateRefreshToken } from "@/lib/auth/sessions";
 import { verifyToken } from "@/lib/auth/tokens";
 import { methods, route } from "@/lib/http/route";
@@ -48,9 +49,11 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
       return new Response(null, { status: 303, headers });
     } catch (error) {
       if (!(error instanceof AuthError) || error.status !== 401) throw error;
-      // The cookies are cleared on the way, so /login has nothing to hand back:
-      // the plain sign-in URL, as for any signed-out visitor.
-      return signedOutResponse(secure, seeOther(`/login?next=${encodeURIComponent(next)}`));
+      // The cookies are cleared on the way, so /login has nothing to hand back
+      // but the reason, in a short-lived cookie of its own: it says why.
+      const response = seeOther(`/login?next=${encodeURIComponent(next)}`);
+      response.headers.append("Set-Cookie", reasonCookie(error.code));
+      return signedOutResponse(secure, response);
     }
   }),
 });

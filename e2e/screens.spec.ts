@@ -1,0 +1,55 @@
+// Screenshots of every screen this pass changed, at desktop and phone widths,
+// into test-results/screens/ (ignored by git) for a person to look at.
+import { deleteUsers, expect, seedUser, signIn, test } from "./fixtures";
+import { screenshotPath } from "./screens";
+import { PAST_EXPIRY_MS } from "./timing";
+
+for (const width of [1280, 390]) {
+  test(`screens at ${width} px`, async ({ browser }) => {
+    const user = seedUser(`Ada Augusta King-Noel, Countess of Lovelace ${"and more ".repeat(4)}`);
+    const context = await browser.newContext({ viewport: { width, height: width > 500 ? 900 : 844 } });
+    try {
+      const page = await context.newPage();
+      const shot = (name: string) => page.screenshot({ path: screenshotPath(`${name}-${width}.png`), fullPage: true });
+      await page.goto("/login");
+      await page.evaluate(() => sessionStorage.setItem("fresh-auth:signed-out-reason", "other-tab"));
+      await page.reload();
+      await expect(page.getByRole("status")).toBeVisible();
+      await shot("login-reason");
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await expect(page.getByText("Enter your password.")).toBeVisible();
+      await shot("login-error");
+      await page.goto("/register");
+      await page.getByLabel("Email").fill(user.email);
+      await page.getByLabel("Password").fill("a long enough passphrase");
+      await page.getByRole("button", { name: "Create account" }).click();
+      await expect(page.getByRole("link", { name: "Sign in instead?" })).toBeVisible();
+      await shot("register-taken");
+
+      await signIn(page, user);
+      await page.goto("/");
+      await page.waitForTimeout(PAST_EXPIRY_MS);
+      await page.getByRole("button", { name: "Check status" }).click();
+      await expect(page.getByText("Access token renewed silently")).toBeVisible();
+      await shot("home-timeline");
+
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Account" }).click();
+      await expect(page.getByRole("heading", { level: 1, name: "Account" })).toBeVisible();
+      await page.getByLabel("Name", { exact: true }).fill("   ");
+      await page.getByRole("button", { name: "Save" }).click();
+      await page.getByLabel("New email").fill(user.email);
+      await page.getByRole("button", { name: "Change email" }).click();
+      await expect(page.getByRole("dialog")).toBeVisible();
+      await shot("account-confirm-dialog");
+      await page.keyboard.press("Escape");
+      await shot("account-forms");
+      await page.getByRole("button", { name: "Delete account" }).click();
+      await expect(page.getByRole("dialog", { name: "Delete account?" })).toBeVisible();
+      await shot("delete-dialog");
+    } finally {
+      await context.close();
+      deleteUsers([], [user.id]);
+    }
+  });
+}
