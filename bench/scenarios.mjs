@@ -21,21 +21,22 @@ function setCookieOf(headers) {
 }
 
 async function post(url, path, body) {
-  const res = await fetch(url + path, {
-    method: "POST",
-    headers: { "content-type": "application/json", origin: url },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
-  return cookiesFrom(res.headers.getSetCookie());
-}
-
-/** One user, and `count` separate signed-in sessions of it (each login is its own refresh chain). */
-export async function signIn(url, count) {
-  const email = `bench-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
-  const first = await post(url, "/api/auth/register", { email, password: PASSWORD, name: "Bench" });
-  const more = await Promise.all(Array.from({ length: count - 1 }, () => post(url, "/api/auth/login", { email, password: PASSWORD })));
-  return { email, sessions: [first, ...more] };
+  for (;;) {
+    const res = await fetch(url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json", origin: url },
+      body: JSON.stringify(body),
+    });
+    // The bcrypt pool sheds load with 503 + Retry-After when its queue is full:
+    // setting up sessions waits its turn, as a client should.
+    if (res.status === 503 && res.headers.has("retry-after")) {
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, Math.min(5, Number(res.headers.get("retry-after")) || 1) * 1000));
+      continue;
+    }
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return cookiesFrom(res.headers.getSetCookie());
+  }
 }
 
 /** Runs `task(i)` for i < count, at most `width` at a time. */
@@ -51,6 +52,14 @@ async function pooled(count, width, task) {
     }),
   );
   return out;
+}
+
+/** One user, and `count` separate signed-in sessions of it (each login is its own refresh chain). */
+export async function signIn(url, count) {
+  const email = `bench-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+  const first = await post(url, "/api/auth/register", { email, password: PASSWORD, name: "Bench" });
+  const more = await pooled(count - 1, 2, () => post(url, "/api/auth/login", { email, password: PASSWORD }));
+  return { email, sessions: [first, ...more] };
 }
 
 /**

@@ -2,7 +2,7 @@ import { expectAccessible } from "./axe";
 import { signIn, test } from "./fixtures";
 
 test("the signed-out pages have no serious accessibility violations", async ({ page }) => {
-  for (const path of ["/login", "/register", "/login?status=deleted", "/unavailable?next=%2Faccount"]) {
+  for (const path of ["/login", "/register", "/login?status=deleted", "/unavailable?next=%2Faccount", "/forgot-password", "/reset-password", "/verify-email"]) {
     await page.goto(path);
     await expectAccessible(page);
   }

@@ -68,12 +68,14 @@ export async function signIn(context: BrowserContext | Page, user: SeededUser) {
   expect(response.status(), await response.text()).toBe(200);
 }
 
-/** Counts requests by "METHOD /path" from the moment it is called. */
+/** Counts API requests by "METHOD /path" (Server Actions as "ACTION /page") from the moment it is called. */
 export function countRequests(target: Page | BrowserContext) {
   const seen: string[] = [];
   const listener = (request: Request) => {
     const url = new URL(request.url());
     if (url.pathname.startsWith("/api/")) seen.push(`${request.method()} ${url.pathname}`);
+    // A Server Action is a POST to the page, told apart by Next's header.
+    else if (request.headers()["next-action"]) seen.push(`ACTION ${url.pathname}`);
   };
   target.on("request", listener);
   return {

@@ -26,7 +26,7 @@ test("a request that meets an expired token costs exactly one extra round trip",
   await page.getByLabel("Name", { exact: true }).fill("Ada King");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Name saved." })).toBeVisible();
-  expect(requests.seen).toEqual(["POST /api/auth/refresh", "PATCH /api/me"]);
+  expect(requests.seen).toEqual(["POST /api/auth/refresh", "ACTION /account"]);
 });
 
 test("without a known expiry, the wrapper still recovers from token_expired with one refresh and one retry", async ({ page, user }) => {
@@ -38,7 +38,7 @@ test("without a known expiry, the wrapper still recovers from token_expired with
   await page.getByLabel("Name", { exact: true }).fill("Ada Byron");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Name saved." })).toBeVisible();
-  expect(requests.seen).toEqual(["PATCH /api/me", "POST /api/auth/refresh", "PATCH /api/me"]);
+  expect(requests.seen).toEqual(["ACTION /account", "POST /api/auth/refresh", "ACTION /account"]);
 });
 
 test("two tabs after expiry stay signed in with one refresh between them", async ({ context, user }) => {

@@ -11,9 +11,9 @@ for (const width of [1280, 390]) {
     try {
       const page = await context.newPage();
       const shot = (name: string) => page.screenshot({ path: screenshotPath(`${name}-${width}.png`), fullPage: true });
+      // As a tab signed out elsewhere arrives (set before the page's scripts run).
+      await page.addInitScript(() => sessionStorage.setItem("fresh-auth:signed-out-reason", "other-tab"));
       await page.goto("/login");
-      await page.evaluate(() => sessionStorage.setItem("fresh-auth:signed-out-reason", "other-tab"));
-      await page.reload();
       await expect(page.getByRole("status")).toBeVisible();
       await shot("login-reason");
       await page.getByLabel("Email").fill(user.email);

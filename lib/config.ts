@@ -81,6 +81,8 @@ const schema = z.object({
     .string()
     .refine((url) => URL.canParse(url) && /^smtps?:$/.test(new URL(url).protocol), "Use smtp://user:pass@host:port or smtps://…")
     .optional(),
+  // Where messages go without SMTP_URL; tests give each server its own.
+  MAIL_OUTBOX_DIR: z.string().min(1).default("data/outbox"),
   MAIL_FROM: z.string().min(3).default("Fresh Auth <no-reply@localhost>"),
   AUTH_EMAIL_TOKEN_TTL: duration("30m"),
   // Link mails (reset, verification, e-mail change) per account per window;

@@ -16,9 +16,7 @@ export function VerifyBanner({ email }: { email: string }) {
   return (
     <section className="card" aria-labelledby="verify-title">
       <h2 id="verify-title">Confirm your email</h2>
-      <p>
-        We sent a link to <strong>{email}</strong>. Until you open it, a password reset is your only proof that this address is yours.
-      </p>
+      <p>Open the link we emailed you to confirm your address. Until then, a password reset is the only proof that it is yours.</p>
       <FormMessage error={error} success={sent} />
       <button type="button" className="button" onClick={() => void run()} aria-disabled={pending || undefined} aria-busy={pending || undefined}>
         Resend verification email

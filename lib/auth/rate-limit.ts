@@ -10,7 +10,9 @@ import { AuthError } from "./errors";
  * (which also slows password spraying across many accounts). Counters live
  * in the database so every app instance shares them.
  *
- * Only failures count. Each time an account's window fills up, it is blocked
+ * Only failures count against these limits (successes have a separate,
+ * generous budget against floods of bcrypt work: decision 607). Each time an
+ * account's window fills up, it is blocked
  * for window × 2^(strikes−1), at most a day: back-off grows for a persistent
  * attacker. The address window does not grow: many honest people can share
  * one address (NAT).

@@ -91,11 +91,15 @@ describe("session-store on SQLite", () => {
     assert.deepEqual(after, { currentJti: "jti-2", parentJti: row.currentJti });
   });
 
-  test("rotateCurrentJti refuses a revoked, an expired or another user's session", async () => {
+  test("rotateCurrentJti refuses a revoked, an expired, an outdated or another user's session", async () => {
     const { row } = await newSession();
     const input = { sessionId: row.id, userId: row.userId, presentedJti: row.currentJti, newJti: "x", now: new Date() };
     assert.equal(await store.rotateCurrentJti({ ...input, userId: "someone-else" }), null);
     assert.equal(await store.rotateCurrentJti({ ...input, now: new Date(row.expiresAt.getTime() + 1000) }), null);
+    // A password change elsewhere bumped the user's credential version (decision 602).
+    await db.getDb().user.update({ where: { id: row.userId }, data: { credentialVersion: { increment: 1 } } });
+    assert.equal(await store.rotateCurrentJti(input), null);
+    await db.getDb().user.update({ where: { id: row.userId }, data: { credentialVersion: { decrement: 1 } } });
     await db.getDb().session.update({ where: { id: row.id }, data: { revokedAt: new Date() } });
     assert.equal(await store.rotateCurrentJti(input), null);
     assert.equal((await db.getDb().session.findUniqueOrThrow({ where: { id: row.id } })).currentJti, row.currentJti);

@@ -22,8 +22,6 @@ export interface MailTransport {
   send(message: MailMessage): Promise<SentMail>;
 }
 
-export const OUTBOX_DIR = path.join("data", "outbox");
-
 /**
  * SMTP_URL set → nodemailer's SMTP transport: `smtps://` is TLS from the first
  * byte; `smtp://` upgrades with STARTTLS whenever the server offers it (and
@@ -44,7 +42,7 @@ let cached: MailTransport | undefined;
 
 export function getTransport(): MailTransport {
   if (cached) return cached;
-  const { SMTP_URL, MAIL_FROM } = getConfig();
-  cached = SMTP_URL ? smtpTransport(SMTP_URL, MAIL_FROM) : outboxTransport(path.join(process.cwd(), OUTBOX_DIR), MAIL_FROM);
+  const { SMTP_URL, MAIL_FROM, MAIL_OUTBOX_DIR } = getConfig();
+  cached = SMTP_URL ? smtpTransport(SMTP_URL, MAIL_FROM) : outboxTransport(path.resolve(process.cwd(), MAIL_OUTBOX_DIR), MAIL_FROM);
   return cached;
 }

@@ -72,9 +72,11 @@ export async function startServer(env: Record<string, string> = {}, database?: T
   const db = database ?? (await createTestDatabase());
   const port = await freePort();
   let output = "";
+  // Mail that goes to no SMTP server lands in a folder of this server's own, not in ./data/outbox.
+  const outbox = path.join(ROOT, ".tmp", `outbox-${randomBytes(6).toString("hex")}`);
   const child = spawn(process.execPath, ["scripts/start.mjs", "--no-build"], {
     cwd: ROOT,
-    env: { ...process.env, ...TEST_ENV, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", ...env },
+    env: { ...process.env, ...TEST_ENV, MAIL_OUTBOX_DIR: outbox, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout!.on("data", (d) => (output += d));
@@ -106,6 +108,7 @@ export async function startServer(env: Record<string, string> = {}, database?: T
     output: () => output,
     stop: async () => {
       await stop();
+      rmSync(outbox, { recursive: true, force: true });
       if (!database) await db.drop();
     },
   };
