@@ -142,9 +142,9 @@ try {
 
   log(`bench: login (${roundSeconds * rounds} s)`);
   const loginRun = await measure(() => login(server.url, email, { duration: roundSeconds * rounds }));
-  // Each account gives two sign-ins per 30 s: size the pool from the plain login rate just measured.
+  // Set-up spends the current step, so an account gives one sign-in (two past a step boundary): size from the login rate just measured.
   log(`bench: two-step sign-in, password + code (${roundSeconds * rounds} s)`);
-  const twoStepPool = await twoStepAccounts(server.url, Math.ceil((loginRun.rps * roundSeconds * rounds * 1.25) / 2) + 2);
+  const twoStepPool = await twoStepAccounts(server.url, Math.ceil(loginRun.rps * roundSeconds * rounds * 1.25) + 2);
   const twoStepCpu = treeCpuMs(server.pid);
   const twoStepMeter = cpuMeter([process.pid]);
   const twoStepRaw = await twoStepSignIn(server.url, twoStepPool, { duration: roundSeconds * rounds });

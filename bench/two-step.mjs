@@ -21,21 +21,33 @@ async function send(url, path, body, cookie = "") {
   return { status: res.status, data: await res.json().catch(() => null), cookies };
 }
 
-/** `count` accounts with TOTP on; each remembers which steps it has spent. */
+/** Retries a request the bcrypt pool shed (503 + Retry-After: load shedding, not a failure). */
+async function sendShed(url, path, body) {
+  for (;;) {
+    const res = await send(url, path, body);
+    if (res.status !== 503) return res;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+}
+
+async function twoStepAccount(url, i) {
+  const email = `bench-2fa-${Date.now().toString(36)}-${i}@example.com`;
+  const reg = await sendShed(url, "/api/auth/register", { email, password: PASSWORD, name: "Bench" });
+  if (reg.status !== 201) throw new Error(`register: ${reg.status} ${JSON.stringify(reg.data)}`);
+  const cookie = `access_token=${reg.cookies.access_token}; csrf_token=${reg.cookies.csrf_token}`;
+  const auth = async (path, body) =>
+    (await fetch(url + path, { method: "POST", headers: { "content-type": "application/json", origin: url, cookie, "x-csrf-token": reg.cookies.csrf_token }, body: JSON.stringify(body) })).json();
+  const { secret } = await auth("/api/account/totp", {});
+  const account = { email, secret, lastStep: -1 };
+  await auth("/api/account/totp/confirm", { code: codeFor(account) });
+  return account;
+}
+
+/** `count` accounts with TOTP on, made two at a time (as scenarios.mjs signs in); each remembers which steps it has spent. */
 export async function twoStepAccounts(url, count) {
-  return Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      const email = `bench-2fa-${Date.now().toString(36)}-${i}@example.com`;
-      const reg = await send(url, "/api/auth/register", { email, password: PASSWORD, name: "Bench" });
-      const cookie = `access_token=${reg.cookies.access_token}; csrf_token=${reg.cookies.csrf_token}`;
-      const auth = async (path, body) =>
-        (await fetch(url + path, { method: "POST", headers: { "content-type": "application/json", origin: url, cookie, "x-csrf-token": reg.cookies.csrf_token }, body: JSON.stringify(body) })).json();
-      const { secret } = await auth("/api/account/totp", {});
-      const account = { email, secret, lastStep: -1 };
-      await auth("/api/account/totp/confirm", { code: codeFor(account) });
-      return account;
-    }),
-  );
+  const accounts = [];
+  for (let i = 0; i < count; i += 2) accounts.push(...(await Promise.all([i, i + 1].filter((n) => n < count).map((n) => twoStepAccount(url, n)))));
+  return accounts;
 }
 
 /** The account's next unspent code inside the window, or null. */
@@ -63,6 +75,11 @@ export async function twoStepSignIn(url, accounts, { duration, connections = 10 
         // One loop per account at a time: its codes must reach the server in step order.
         const account = pool.find((a) => !a.busy && a.lastStep < Math.floor(Date.now() / STEP_MS) + 1);
         if (!account) {
+          // Accounts still holding codes are in use by other loops: wait for one, else this loop is done.
+          if (pool.some((a) => a.busy)) {
+            await new Promise((r) => setTimeout(r, 20));
+            continue;
+          }
           outOfCodes++;
           return;
         }
