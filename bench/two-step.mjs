@@ -2,9 +2,10 @@
 // row beside plain login. Each sign-in is two requests: POST /api/auth/login
 // (bcrypt, then 401 second_factor_required and a pending cookie) and POST
 // /api/auth/login/second-factor with the code. A step's code works once per
-// account, so every account gives two sign-ins per 30 s (the current step and
-// the next, both inside the ±1 window): the pool is sized for the row's
-// duration, and a loop that runs out of codes stops (counted, never faked).
+// account and set-up spends the current step, so an account gives one
+// sign-in per row (the next step, inside the ±1 window; two if a step boundary
+// passes): the pool is sized for the row, and a loop that runs out of codes
+// stops (counted as outOfCodes, never faked).
 import { parseSetCookie } from "cookie";
 import { Secret, TOTP } from "otpauth";
 import { PASSWORD } from "./scenarios.mjs";
