@@ -17,6 +17,7 @@ import { measureClientCost } from "./client-cost.mjs";
 import { cpuMeter, cpuModel, treeCpuMs } from "./proc.mjs";
 import { chainedRefresh, health, login, me, meRotating, page, signIn, signInMany } from "./scenarios.mjs";
 import { benchStore, startServer } from "./server.mjs";
+import { twoStepAccounts, twoStepSignIn } from "./two-step.mjs";
 import { soak } from "./soak.mjs";
 import { printReport } from "./report.mjs";
 
@@ -141,6 +142,18 @@ try {
 
   log(`bench: login (${roundSeconds * rounds} s)`);
   const loginRun = await measure(() => login(server.url, email, { duration: roundSeconds * rounds }));
+  // Set-up spends the current step, so an account gives one sign-in (two past a step boundary): size from the login rate just measured.
+  log(`bench: two-step sign-in, password + code (${roundSeconds * rounds} s)`);
+  const twoStepPool = await twoStepAccounts(server.url, Math.ceil(loginRun.rps * roundSeconds * rounds * 1.25) + 2);
+  const twoStepCpu = treeCpuMs(server.pid);
+  const twoStepMeter = cpuMeter([process.pid]);
+  const twoStepRaw = await twoStepSignIn(server.url, twoStepPool, { duration: roundSeconds * rounds });
+  const twoStepRun = {
+    ...twoStepRaw,
+    // Server CPU per whole sign-in (both requests).
+    cpuMsPerRequest: twoStepRaw.requests ? +((treeCpuMs(server.pid) - twoStepCpu) / twoStepRaw.requests).toFixed(3) : 0,
+    foreignPercent: twoStepMeter.stop().foreignPercent,
+  };
 
   // The storm: 8 login loops keep bcrypt saturated while /api/me is measured,
   // against an idle measurement right before it in the same round.
@@ -168,6 +181,8 @@ try {
     pageFloor: combine("GET /unavailable (page floor)", runs.pageFloor, {}, runs.pageFloor),
     account: combine("GET /account (signed in)", runs.account, {}, runs.pageFloor),
     login: combine("POST /api/auth/login (bcrypt 12)", [loginRun]),
+    // Whole sign-ins (two requests each): req/s, latency and server CPU per sign-in.
+    twoStep: combine("login + second-factor (password+code)", [twoStepRun], { outOfCodes: twoStepRun.outOfCodes }),
     meIdle: combine("GET /api/me (idle, storm rounds)", runs.meIdle),
     meDuringStorm: combine("GET /api/me + 8 login loops", runs.meStorm, {
       logins: combine("logins during the storm", runs.stormLogins.map((r) => ({ ...r, cpuMsPerRequest: 0, foreignPercent: 0 }))),

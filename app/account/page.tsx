@@ -5,6 +5,8 @@ import { pendingEmailChange } from "@/lib/auth/links/email-change";
 import { requirePageSession } from "@/lib/auth/page";
 import { listPasskeys } from "@/lib/auth/proofs/passkey-store";
 import { listSessions } from "@/lib/auth/sessions";
+import { remainingRecoveryCodes } from "@/lib/auth/proofs/recovery-codes";
+import { hasTotp } from "@/lib/auth/proofs/totp-factor";
 import { DeleteAccount } from "./delete-account";
 import { EmailForm } from "./email-form";
 import { PasskeysSection } from "./passkeys-section";
@@ -12,13 +14,20 @@ import { PasswordForm } from "./password-form";
 import { ProfileForm } from "./profile-form";
 import { SecurityActivity } from "./security-activity";
 import { SessionsList } from "./sessions-list";
+import { TwoStepSection } from "./two-step-section";
 
 export const metadata: Metadata = { title: "Account" };
 
 export default async function AccountPage() {
   // The page checks the session itself, like every route handler does.
   const { user, session } = await requirePageSession("/account");
-  const [sessions, pendingEmail, passkeys] = await Promise.all([listSessions(user.id, session.id), pendingEmailChange(user.id), listPasskeys(user.id)]);
+  const [sessions, pendingEmail, passkeys, totpOn, recoveryCodesLeft] = await Promise.all([
+    listSessions(user.id, session.id),
+    pendingEmailChange(user.id),
+    listPasskeys(user.id),
+    hasTotp(user.id),
+    remainingRecoveryCodes(user.id),
+  ]);
   return (
     <>
       <SiteHeader user={user} current="/account" session={session} />
@@ -34,6 +43,7 @@ export default async function AccountPage() {
         </div>
         <PasswordForm email={user.email} />
         <PasskeysSection initial={passkeys} />
+        <TwoStepSection enabled={totpOn} recoveryCodesLeft={recoveryCodesLeft} />
         <SessionsList initial={sessions} />
         <SecurityActivity userId={user.id} sessionId={session.id} />
         <DeleteAccount />

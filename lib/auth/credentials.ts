@@ -1,7 +1,7 @@
 import "server-only";
 import { recordFailedSignIn } from "../activity/failed-sign-in";
 import { AuthError } from "./errors";
-import { knownAddressKey, rememberAddress } from "./known-address";
+import { knownAddressKey } from "./known-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { beginAttempt, remainingHeaders, type Attempt } from "./rate-limit";
 import { findPasswordHash, findUserByEmail, type PublicUser } from "./users";
@@ -44,7 +44,9 @@ export async function checkCredentials(email: string, password: string, address:
     throw new AuthError("invalid_credentials");
   }
   await attempt.succeeded();
-  await rememberAddress(user.id, address);
+  // The caller remembers the address (known-address.ts) once the sign-in is
+  // complete: a right password with the authenticator code still owed must
+  // not earn the address the owner's own guessing budget.
   return { user: { id: user.id, email: user.email, name: user.name, emailVerified: user.emailVerified }, credentialVersion: user.credentialVersion };
 }
 

@@ -5,6 +5,7 @@ import { ApiError, isSessionGone } from "./errors";
 import { api } from "./index";
 import { describeError } from "./messages";
 import { cancelPasskeyCeremony, confirmWithPasskey, PasskeyCancelledError, supportsPasskeys } from "./passkeys";
+import { CodeField, codeDemand, proofFromForm } from "./reauth-code";
 import { clock, useCountdown } from "./use-countdown";
 
 interface Props {
@@ -37,6 +38,9 @@ function lastAttempts(left: number | undefined): string {
 export function ReauthForm({ refusal, firstControl, onConfirmed, onSessionEnded, onCancel }: Props) {
   const id = useId();
   const password = useRef<HTMLInputElement | null>(null);
+  const codeInput = useRef<HTMLInputElement>(null);
+  // An authenticator code when the account has one; password AND code for level multi_factor.
+  const code = codeDemand(refusal);
   const [pending, setPending] = useState<Pending>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
@@ -72,8 +76,9 @@ export function ReauthForm({ refusal, firstControl, onConfirmed, onSessionEnded,
     }
     const wrong = caught instanceof ApiError && caught.code === "invalid_credentials";
     if (!wrong) return setError(describeError(caught));
-    // Only one proof was asked for here: say which, not "email and password".
-    const what = proof === "password" ? "That password is not right. Try again." : "That passkey could not be used. Try again, or use your password.";
+    // Only these proofs were asked for here: say which, not "email and password".
+    const typed = code.offered ? "That password or code is not right. Try again." : "That password is not right. Try again.";
+    const what = proof === "password" ? typed : "That passkey could not be used. Try again, or use your password.";
     setError(what + lastAttempts(caught.attemptsLeft));
     if (proof === "password") password.current?.select();
   }
@@ -93,13 +98,15 @@ export function ReauthForm({ refusal, firstControl, onConfirmed, onSessionEnded,
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    const value = password.current?.value ?? "";
-    if (!value && !pending && !limited) {
-      setError("Enter your password to continue.");
-      password.current?.focus();
+    const typed = proofFromForm(password.current?.value ?? "", codeInput.current?.value ?? "", code);
+    if (typeof typed === "string") {
+      if (!pending && !limited) {
+        setError(typed);
+        password.current?.focus();
+      }
       return;
     }
-    void run("password", () => api.freshLogin(value));
+    void run("password", () => api.freshLogin(typed));
   }
 
   const waitId = `${id}-wait`;
@@ -151,6 +158,7 @@ export function ReauthForm({ refusal, firstControl, onConfirmed, onSessionEnded,
           Forgot password?
         </a>
       </div>
+      {code.offered && <CodeField ref={codeInput} id={id} required={code.required} invalid={Boolean(error) && !limited} />}
       {error && (
         <p role="alert" className="notice notice-error">
           {error}

@@ -22,3 +22,13 @@ export async function signOut(): Promise<void> {
   await api.post("/api/auth/logout", undefined, { auth: "public" });
   api.signedOut();
 }
+
+/** What the second step of a two-step sign-in sends: an authenticator code or a recovery code. */
+export type SecondFactor = { code: string } | { recoveryCode: string };
+
+/** POST /api/auth/login/second-factor: the pending sign-in's cookie names the account; the session starts now. */
+export async function completeSignIn(factor: SecondFactor): Promise<SignedIn> {
+  const result = await api.post<SignedIn>("/api/auth/login/second-factor", factor, { auth: "public" });
+  recordSessionEvent({ kind: "signed-in", at: new Date().toISOString(), session: result.session });
+  return result;
+}

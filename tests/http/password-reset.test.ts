@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import { linkIn, startSmtpSink, type ReceivedMail, type SmtpSink } from "../mail/smtp-sink";
 import { sql } from "../mail/db";
 import { Client, PASSWORD, registered, sleep, startServer, uniqueEmail, type TestServer } from "./harness";
+import { nextCode, withTotp, wrongCode } from "./totp-helpers";
 
 const NEW_PASSWORD = "a completely new passphrase";
 let sink: SmtpSink;
@@ -163,17 +164,29 @@ describe("POST /api/auth/password-reset/confirm", () => {
   });
 
   test("an account with an authenticator app must also give a code (second_factor_required), the link kept", async () => {
-    const { email, user } = await registered(server.url);
-    await sql(server.databaseUrl, `INSERT INTO "TotpFactor" ("userId", "secret", "confirmedAt", "createdAt") VALUES (?, ?, ?, ?)`, [user.id, "JBSWY3DPEHPK3PXP", new Date().toISOString(), new Date().toISOString()]);
+    const { email, secret, recoveryCodes } = await withTotp(server.url);
     const { token } = await resetLink(email);
     const missing = await confirm(new Client(server.url), token);
     assert.equal(missing.status, 401);
     assert.equal(missing.data.error, "second_factor_required");
+    assert.deepEqual(missing.data.methods, ["totp", "recovery_code"]);
     assert.equal(missing.headers.get("www-authenticate"), 'Bearer error="second_factor_required"');
-    // No code can pass until the TOTP work fills the check in: fail closed.
-    assert.equal((await confirm(new Client(server.url), token, NEW_PASSWORD, { code: "123456" })).status, 401);
-    await sql(server.databaseUrl, `DELETE FROM "TotpFactor" WHERE "userId" = ?`, [user.id]);
-    assert.equal((await confirm(new Client(server.url), token)).status, 200, "the link was not spent");
+    const wrong = await confirm(new Client(server.url), token, NEW_PASSWORD, { code: wrongCode(secret) });
+    assert.equal(wrong.status, 401);
+    assert.equal(wrong.data.error, "invalid_credentials");
+    const client = new Client(server.url);
+    const ok = await confirm(client, token, NEW_PASSWORD, { code: await nextCode(secret) });
+    assert.equal(ok.status, 200, "the link was not spent by the failures");
+    assert.deepEqual(ok.data.session.methods, ["password", "totp"]);
+    assert.equal((await client.get("/api/me")).status, 200);
+
+    // A recovery code works too, once.
+    const again = await resetLink(email);
+    const viaRecovery = await confirm(new Client(server.url), again.token, "yet another passphrase!", { recoveryCode: recoveryCodes[0] });
+    assert.equal(viaRecovery.status, 200);
+    assert.deepEqual(viaRecovery.data.session.methods, ["password", "recovery_code"]);
+    const third = await resetLink(email);
+    assert.equal((await confirm(new Client(server.url), third.token, NEW_PASSWORD, { recoveryCode: recoveryCodes[0] })).data.error, "invalid_credentials");
   });
 });
 

@@ -63,17 +63,17 @@ export interface ResetInput extends SecondFactorInput {
 /** POST /api/auth/password-reset/confirm: a new password and a new, fresh session here. */
 export async function confirmPasswordReset(input: ResetInput, context: ClientInfo & { origin: string }): Promise<{ user: PublicUser; issued: IssuedSession }> {
   const link = await findLiveLink(input.token, ["password_reset"]);
-  await assertSecondFactorForReset(link.user, input);
+  const secondFactor = await assertSecondFactorForReset(link.user, input, context.ip);
   const passwordHash = await hashPassword(input.newPassword);
   const user = await getDb().$transaction(async (tx) => {
     await useLink(tx, link);
     return replacePasswordAndEndSessions(tx, link.user, passwordHash, context);
   });
   // The new password was just chosen by the holder of the mailbox: a fresh
-  // session whose proof is that password. (With TOTP on, the code checked by
-  // assertSecondFactorForReset may add "totp" here.)
+  // session whose proof is that password, plus the code when TOTP is on.
   // Under the credential version the reset just set (sessions of older ones are refused).
-  const issued = await createSession(user.id, { ip: context.ip, userAgent: context.userAgent }, proofOf(["password"]), link.user.credentialVersion + 1);
+  const proof = proofOf(secondFactor ? ["password", ...secondFactor.methods] : ["password"]);
+  const issued = await createSession(user.id, { ip: context.ip, userAgent: context.userAgent }, proof, link.user.credentialVersion + 1);
   queueMail("password_reset_done", passwordResetDoneMail({ to: user.email, origin: context.origin }));
   return { user, issued };
 }

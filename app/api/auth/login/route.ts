@@ -3,12 +3,14 @@ import { z } from "zod";
 import { clientAddress } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { checkCredentials } from "@/lib/auth/credentials";
+import { rememberAddress } from "@/lib/auth/known-address";
 import { linkOrigin } from "@/lib/auth/links/origin";
 import { PASSWORD_MAX_LENGTH } from "@/lib/auth/password";
 import { sessionResponse } from "@/lib/auth/respond";
 import { proofOf } from "@/lib/auth/proofs/proof";
 import { createSession } from "@/lib/auth/sessions";
 import { noticeNewSignIn } from "@/lib/auth/sign-in-notice";
+import { assertNoSecondStepOwed } from "@/lib/auth/two-step-sign-in";
 import { emailSchema } from "@/lib/auth/users";
 import { readJson } from "@/lib/http/json";
 import { methods, route } from "@/lib/http/route";
@@ -23,6 +25,9 @@ export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
     const address = clientAddress(request);
     const userAgent = request.headers.get("user-agent") ?? "";
     const { user, credentialVersion } = await checkCredentials(email, password, address, userAgent);
+    // With an authenticator on: 401 second_factor_required and a pending sign-in, no session yet.
+    await assertNoSecondStepOwed(user.id, credentialVersion, userAgent, isSecureRequest(request));
+    await rememberAddress(user.id, address);
     const issued = await createSession(user.id, { ip: address, userAgent }, proofOf(["password"]), credentialVersion);
     const origin = linkOrigin(request);
     after(() => noticeNewSignIn(user, address, userAgent, origin));

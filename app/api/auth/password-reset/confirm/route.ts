@@ -20,7 +20,8 @@ const body = z.strictObject({
 export const { GET, POST, PUT, PATCH, DELETE, OPTIONS } = methods({
   POST: route(async (request) => {
     const input = await readJson(request, body);
-    await countLinkRequest(clientAddress(request));
+    const address = clientAddress(request);
+    await countLinkRequest(address);
     const { user, issued } = await confirmPasswordReset(input, { ...requestClient(request), origin: linkOrigin(request) });
     return sessionResponse(issued, isSecureRequest(request), { user });
   }),
