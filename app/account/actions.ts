@@ -1,6 +1,6 @@
 "use server";
 
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { withAuthAction } from "@/lib/auth/action";
 import { nameSchema, updateName } from "@/lib/auth/users";
 

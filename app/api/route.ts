@@ -1,4 +1,4 @@
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 
 // `/api` itself is not caught by `[...path]` (a catch-all needs one segment):
 // it answers the same JSON 404 instead of the HTML not-found page.

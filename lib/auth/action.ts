@@ -5,7 +5,7 @@ import { isDatabaseUnavailable } from "../http/faults";
 import { log } from "../log";
 import { isSecureRequest, readCookies } from "./cookies";
 import { assertSameOrigin } from "./csrf";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { assertFresh, loadLiveSession, type AccessAuth, type GuardOptions } from "./guard";
 import { verifyAccessToken } from "./verified-tokens";
 

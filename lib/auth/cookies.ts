@@ -1,7 +1,7 @@
 import "server-only";
 import { stringifySetCookie } from "cookie";
 import { getConfig } from "../config";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 
 export interface CookieNames {
   access: string;

@@ -1,6 +1,6 @@
 import "server-only";
 import { recordFailedSignIn } from "../activity/failed-sign-in";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { knownAddressKey } from "./known-address";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { beginAttempt, remainingHeaders, type Attempt } from "./rate-limit";

@@ -4,7 +4,7 @@ import { route, type RouteContext, type RouteHandler } from "../http/route";
 import { hostCookiesBinding } from "./cookie-binding";
 import { readCookies, isSecureRequest } from "./cookies";
 import { assertCsrfToken, isUnsafeMethod } from "./csrf";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { verifyToken, type AccessClaims, type RefreshClaims } from "./tokens";
 import { accountMethods } from "./proofs/account-methods";
 import { readLiveSession } from "./session-store";

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { isSecureScheme, readAuthCookies } from "./cookies";
 import { isDatabaseUnavailable } from "../http/faults";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { loadLiveSession } from "./guard";
 import { sessionViewFromClaims } from "./session-view";
 import type { SessionView } from "./sessions";

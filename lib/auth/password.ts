@@ -8,7 +8,7 @@ import { getConfig } from "../config";
 import { INPUT_MESSAGES } from "../shared/field-messages";
 import { passwordProblem } from "../shared/input-rules";
 import { bcryptThreads } from "./bcrypt-threads.mjs";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 1024;

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { parseCookie, stringifySetCookie } from "cookie";
 import { getDb } from "../db";
 import { isSecureRequest, REFRESH_COOKIE_PATH } from "./cookies";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import type { PublicUser } from "./users";
 
 /**

@@ -2,7 +2,7 @@ import "server-only";
 import { RateLimiterPrisma, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { getConfig } from "../config";
 import { getDb } from "../db";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 
 /**
  * Failed password checks are counted per account (the normalised e-mail,

@@ -1,5 +1,5 @@
 import "server-only";
-import { EXPIRY_KEY, GENERATION_KEY, REFRESH_LOCK } from "../client/keys";
+import { EXPIRY_KEY, GENERATION_KEY, REFRESH_LOCK } from "../shared/storage-keys";
 import { contentSecurityPolicy, createNonce } from "../http/csp";
 import { cookieNames } from "./cookies";
 import { loginAfterEndedSession } from "./next-path";

@@ -1,6 +1,6 @@
 import "server-only";
 import { readCookies } from "./cookies";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { verifyToken } from "./tokens";
 
 /**

@@ -4,7 +4,7 @@ import { recordEvent, withEvent, type ClientInfo, type NewEvent } from "../activ
 import { getConfig } from "../config";
 import { getDb } from "../db";
 import { csrfTokenFor } from "./csrf";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { decodeMethods, encodeMethods, proofOf, type Proof } from "./proofs/proof";
 import { isForeignKeyViolation } from "./users";
 import { rotateCurrentJti } from "./session-store";

@@ -1,7 +1,7 @@
 import "server-only";
 import { cookies } from "next/headers";
 import { cookieNames } from "./cookies";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { loadLiveSession } from "./guard";
 import { verifyToken } from "./tokens";
 

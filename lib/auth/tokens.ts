@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { JWTPayload } from "jose";
 import { z } from "zod";
 import type { AuthMethod } from "../shared/api-types";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { signHs256, verifyHs256 } from "./hs256";
 import { getKeys } from "./keys";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { finishPendingSignIn, pendingCookie, recordSecondFactorFailure, startPendingSignIn, takePendingAttempt } from "./pending-sign-in";
 import { proofOf } from "./proofs/proof";
 import { hasTotp } from "./proofs/totp-factor";

@@ -5,7 +5,7 @@ import type { User } from "../shared/api-types";
 import { INPUT_MESSAGES } from "../shared/field-messages";
 import { nameProblem } from "../shared/input-rules";
 import { getDb } from "../db";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { forgetAddresses } from "./known-address";
 import { hashPassword } from "./password";
 

@@ -1,5 +1,5 @@
 import "server-only";
-import { AuthError } from "./errors";
+import { AuthError } from "../http/errors";
 import { verifyToken, type AccessClaims } from "./tokens";
 
 /**

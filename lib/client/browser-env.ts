@@ -1,6 +1,6 @@
 import type { ClientEnv } from "./api";
 import type { TokenClock } from "./refresh";
-import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "./keys";
+import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "../shared/storage-keys";
 import { createTabChannel } from "./channel";
 import { rememberSignOutReason } from "./sign-out-reason";
 import { recordSessionEvent } from "./timeline";

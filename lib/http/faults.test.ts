@@ -5,10 +5,10 @@ import { setTestEnv } from "../test-utils";
 setTestEnv({ LOG_LEVEL: "silent" });
 
 let faults: typeof import("./faults");
-let errors: typeof import("../auth/errors");
+let errors: typeof import("./errors");
 
 before(async () => {
-  errors = await import("../auth/errors");
+  errors = await import("./errors");
   faults = await import("./faults");
 });
 

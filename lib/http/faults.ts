@@ -1,5 +1,5 @@
 import "server-only";
-import { AuthError } from "../auth/errors";
+import { AuthError } from "./errors";
 import { log } from "../log";
 
 const RETRY_AFTER_SECONDS = 5;

@@ -1,6 +1,6 @@
 import "server-only";
 import { z } from "zod";
-import { AuthError } from "../auth/errors";
+import { AuthError } from "./errors";
 import { fieldMessage } from "../shared/field-messages";
 
 // Every rule without a sentence of its own speaks from the one message

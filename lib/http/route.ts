@@ -1,6 +1,6 @@
 import "server-only";
-import { assertSameOrigin, isUnsafeMethod } from "../auth/csrf";
-import { AuthError } from "../auth/errors";
+import { assertSameOrigin, isUnsafeMethod } from "./same-origin";
+import { AuthError } from "./errors";
 import { assertJsonContentType, hasBody, limitBody, noContent } from "./json";
 import { errorResponse } from "./faults";
 

@@ -1,4 +1,4 @@
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 
 // Unknown API paths answer in JSON like every other API error, not with HTML.
 const notFound = async () => new AuthError("not_found").toResponse();

@@ -1,6 +1,6 @@
 import { getDb } from "@/lib/db";
 import { json } from "@/lib/http/json";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { methods, route } from "@/lib/http/route";
 import { log } from "@/lib/log";
 

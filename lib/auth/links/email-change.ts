@@ -4,7 +4,7 @@ import { getConfig } from "../../config";
 import { getDb } from "../../db";
 import { emailChangeConfirmMail, emailChangeNoticeMail } from "../../mail/messages";
 import { queueMail } from "../../mail/send";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { knownAddressPrefix } from "../known-address";
 import { isUniqueViolation, PUBLIC_USER_SELECT, type PublicUser } from "../users";
 import { takeMailBudget } from "./limits";

@@ -2,7 +2,7 @@ import "server-only";
 import { RateLimiterPrisma, RateLimiterRes } from "rate-limiter-flexible";
 import { getConfig } from "../../config";
 import { getDb } from "../../db";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 
 /**
  * Two limits for everything that sends a link or spends one:

@@ -6,7 +6,7 @@ import { log } from "../../log";
 import { passwordResetDoneMail, passwordResetMail } from "../../mail/messages";
 import { queueMail } from "../../mail/send";
 import { hashPassword } from "../password";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { proofOf } from "../proofs/proof";
 import { createSession, type IssuedSession } from "../sessions";
 import { PUBLIC_USER_SELECT, type PublicUser } from "../users";

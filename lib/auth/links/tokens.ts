@@ -2,7 +2,7 @@ import "server-only";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { getConfig } from "../../config";
 import { getDb, type Transaction } from "../../db";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 
 export type LinkKind = "password_reset" | "verify_email" | "email_change";
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { checkUserPassword } from "../credentials";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { proofOf, type Proof } from "./proof";
 import { verifySecondFactor, withPassword } from "./second-factor";
 

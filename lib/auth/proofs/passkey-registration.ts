@@ -6,7 +6,7 @@ import {
   type RegistrationResponseJSON,
 } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { addPasskey, countPasskeys, type EventSource, credentialDescriptors, type PasskeyView } from "./passkey-store";
 import type { RelyingParty } from "./relying-party";
 import { consumeChallenge, createChallenge, registrationChallengeId } from "./webauthn-challenge";

@@ -2,7 +2,7 @@ import "server-only";
 import { recordEvent, type ClientInfo } from "../../activity/record";
 import { randomUUID } from "node:crypto";
 import { getDb } from "../../db";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { PUBLIC_USER_SELECT, type PublicUser } from "../users";
 import type { PasskeyView } from "../../shared/api-types";
 

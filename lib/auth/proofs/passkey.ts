@@ -6,7 +6,7 @@ import {
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/server";
 import { isoBase64URL } from "@simplewebauthn/server/helpers";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { beginAttempt, remainingHeaders, type AttemptKeys } from "../rate-limit";
 import type { PublicUser } from "../users";
 import { credentialDescriptors, findCredential, recordUse } from "./passkey-store";

@@ -1,6 +1,6 @@
 import "server-only";
 import { getDb } from "../../db";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { beginAttempt } from "../rate-limit";
 import { proofOf, type Proof } from "./proof";
 import { useRecoveryCode } from "./recovery-codes";

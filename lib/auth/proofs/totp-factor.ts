@@ -2,7 +2,7 @@ import "server-only";
 import { recordEvent } from "../../activity/record";
 import { randomUUID } from "node:crypto";
 import { getDb } from "../../db";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 import { open, seal } from "../secret-box";
 import { newRecoveryCodes } from "./recovery-codes";
 import { enrollmentView, matchingStep, newTotpSecret } from "./totp";

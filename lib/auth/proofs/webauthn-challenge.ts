@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { parseCookie, stringifySetCookie } from "cookie";
 import { getDb } from "../../db";
 import { isSecureRequest, REFRESH_COOKIE_PATH } from "../cookies";
-import { AuthError } from "../errors";
+import { AuthError } from "../../http/errors";
 
 /** What a challenge is for: a challenge asked for one ceremony never passes another. */
 export type ChallengePurpose = "registration" | "sign-in" | "fresh-login";

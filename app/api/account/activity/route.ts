@@ -1,5 +1,5 @@
 import { listEvents } from "@/lib/activity/list";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { withAuth } from "@/lib/auth/guard";
 import { json } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";

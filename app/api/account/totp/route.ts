@@ -1,6 +1,6 @@
 import { withAuth } from "@/lib/auth/guard";
 import { disableTotp, startTotpEnrollment } from "@/lib/auth/proofs/totp-factor";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { json, noContent } from "@/lib/http/json";
 import { methods } from "@/lib/http/route";
 

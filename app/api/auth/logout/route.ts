@@ -1,7 +1,7 @@
 import { requestClient } from "@/lib/auth/client-address";
 import { isSecureRequest } from "@/lib/auth/cookies";
 import { assertCsrfToken } from "@/lib/auth/csrf";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { signedOutResponse } from "@/lib/auth/respond";
 import { sessionFromCookies } from "@/lib/auth/session-cookie";
 import { revokeUserSession } from "@/lib/auth/sessions";

@@ -1,7 +1,7 @@
 import { requestClient } from "@/lib/auth/client-address";
 import { authenticateRefresh } from "@/lib/auth/guard";
 import { isSecureRequest } from "@/lib/auth/cookies";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { sessionResponse, signedOutResponse } from "@/lib/auth/respond";
 import { rotateRefreshToken } from "@/lib/auth/sessions";
 import { methods, route } from "@/lib/http/route";

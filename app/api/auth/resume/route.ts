@@ -1,7 +1,7 @@
 import { requestClient } from "@/lib/auth/client-address";
 import { hostCookiesBinding } from "@/lib/auth/cookie-binding";
 import { readCookies, isSecureRequest, setSessionCookies, type AuthCookies } from "@/lib/auth/cookies";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { isTopLevelNavigation } from "@/lib/auth/navigation";
 import { loginAfterEndedSession, safeNextPath } from "@/lib/auth/next-path";
 import { signedOutResponse } from "@/lib/auth/respond";

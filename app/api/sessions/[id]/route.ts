@@ -1,6 +1,6 @@
 import { requestClient } from "@/lib/auth/client-address";
 import { withAuth } from "@/lib/auth/guard";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { signedOutResponse } from "@/lib/auth/respond";
 import { revokeUserSession } from "@/lib/auth/sessions";
 import { noContent } from "@/lib/http/json";

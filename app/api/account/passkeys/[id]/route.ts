@@ -1,7 +1,7 @@
 import { requestClient } from "@/lib/auth/client-address";
 import { z } from "zod";
 import { assertFresh, withAuth } from "@/lib/auth/guard";
-import { AuthError } from "@/lib/auth/errors";
+import { AuthError } from "@/lib/http/errors";
 import { passkeyNameSchema } from "@/lib/auth/proofs/passkey-schemas";
 import { countPasskeys, removePasskey, renamePasskey } from "@/lib/auth/proofs/passkey-store";
 import { json, noContent, readJson } from "@/lib/http/json";
