@@ -4,7 +4,7 @@ test("a sign-in shows in Security activity as this device", async ({ page, user 
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/");
   await page.goto("/account");
   const section = page.getByRole("region", { name: "Security activity" });

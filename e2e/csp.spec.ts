@@ -28,7 +28,7 @@ test("signed out: /login, /register, /unavailable, a 404 and the hand-offs run u
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/");
   expect(violations).toEqual([]);
 });

@@ -12,13 +12,13 @@ async function above(a: Locator, b: Locator) {
 test("empty passwords get plain sentences, never a validator's text; the message sits between the fields and the button", async ({ page, user }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("Enter your password.")).toBeVisible();
   await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText(/Too small|expected string/)).toHaveCount(0);
   const alert = page.getByRole("main").getByRole("alert");
   await above(page.getByLabel("Password"), alert);
-  await above(alert, page.getByRole("button", { name: "Sign in" }));
+  await above(alert, page.getByRole("button", { name: "Sign in", exact: true }));
 
   await signIn(page, user);
   await page.goto("/account");
@@ -105,7 +105,7 @@ test("an old notice clears when the user acts again", async ({ page, user }) => 
   await expect(page.getByRole("status")).toContainText("deleted");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill("not the password");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
   await expect(page.getByText("Your account has been deleted", { exact: false })).toHaveCount(0);
 

@@ -17,7 +17,7 @@ for (const width of [1280, 390]) {
       await expect(page.getByRole("status")).toBeVisible();
       await shot("login-reason");
       await page.getByLabel("Email").fill(user.email);
-      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("button", { name: "Sign in", exact: true }).click();
       await expect(page.getByText("Enter your password.")).toBeVisible();
       await shot("login-error");
       await page.goto("/register");

@@ -45,7 +45,7 @@ test("two-step sign-in: turn it on from the shown key, sign in with a code, with
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/");
 
   await page.goto("/account");
@@ -80,7 +80,7 @@ test("two-step sign-in: turn it on from the shown key, sign in with a code, with
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByLabel("Authenticator code").fill(await nextCode());
   await page.getByRole("button", { name: "Verify" }).click();
   await expect(page).toHaveURL("/");
@@ -93,7 +93,7 @@ test("two-step sign-in: turn it on from the shown key, sign in with a code, with
   await expect(page).toHaveURL(/\/login/);
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.getByRole("button", { name: "Use a recovery code" }).click();
   await page.getByLabel("Recovery code").fill(recoveryCodes[0].trim().toLowerCase());
   await page.getByRole("button", { name: "Verify" }).click();
@@ -119,7 +119,7 @@ test("turning two-step sign-in off asks for the password AND a code", async ({ p
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByLabel("Password").fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page).toHaveURL("/");
   await page.goto("/account");
   const stopConfirming = await confirmPasswordWhenAsked(page, user.password);

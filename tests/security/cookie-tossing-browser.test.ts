@@ -61,7 +61,7 @@ async function victimSignedIn(): Promise<{ context: BrowserContext; page: Page; 
   await page.goto(`${APP}/login`);
   await page.getByLabel("Email").fill(email);
   await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await page.waitForURL(`${APP}/`);
   return { context, page, email };
 }
