@@ -3,7 +3,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { linkIn, startSmtpSink, type ReceivedMail, type SmtpSink } from "../mail/smtp-sink";
-import { sql } from "../mail/db";
+import { sql } from "../db/sql";
 import { Client, PASSWORD, registered, sleep, startServer, uniqueEmail, type TestServer } from "./harness";
 import { nextCode, withTotp, wrongCode } from "./totp-helpers";
 

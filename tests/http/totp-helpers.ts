@@ -1,9 +1,10 @@
 // Authenticator codes computed the way an app would, and direct database
 // access for what HTTP cannot do (age a pending sign-in).
-import Database from "better-sqlite3";
 import { Secret, TOTP } from "otpauth";
-import pg from "pg";
+import { sql } from "../db/sql";
 import { Client, PASSWORD, registered } from "./harness";
+
+export { sql };
 
 const STEP_MS = 30_000;
 const lastStep = new Map<string, number>();
@@ -54,28 +55,6 @@ export async function passwordStep(base: string, email: string, headers: Record<
   return { client, res };
 }
 
-/** One statement on the test database (`?` placeholders), SQLite file or PostgreSQL. */
-export async function sql<T = Record<string, unknown>>(databaseUrl: string, text: string, params: unknown[] = []): Promise<T[]> {
-  if (databaseUrl.startsWith("file:")) {
-    const db = new Database(databaseUrl.slice("file:".length));
-    try {
-      const stmt = db.prepare(text);
-      return (stmt.reader ? stmt.all(...params) : (stmt.run(...params), [])) as T[];
-    } finally {
-      db.close();
-    }
-  }
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    let n = 0;
-    return (await client.query(text.replace(/\?/g, () => `$${++n}`), params)).rows as T[];
-  } finally {
-    await client.end();
-  }
-}
-
-/** Moves every pending sign-in of the user into the past. */
 export async function expirePendingSignIns(databaseUrl: string, userId: string): Promise<void> {
   const rows = await sql<{ expiresAt: unknown }>(databaseUrl, `SELECT "expiresAt" FROM "PendingSignIn" WHERE "userId" = ?`, [userId]);
   if (!rows.length) throw new Error("no pending sign-in to expire");
