@@ -21,6 +21,14 @@
 // 4. The added modules' sources, concatenated and gzipped (level 9), are the
 //    figure: about what they add to the transfer (they are spread over chunks
 //    that gzip together, so this is an estimate within a few hundred bytes).
+// 5. Per page (decision 508): a page downloads its entry chunks (the client
+//    reference manifest's entryJSFiles for its layout and page) up front, and
+//    other chunks only when code asks for them (a dynamic import() compiles to a
+//    small loader module, `e.v(t => Promise.all([chunks].map(e.l)).then(() =>
+//    t(id)))`, whose target is not an `e.i` import). The figure the target
+//    judges is the heaviest page's up-front cost: the modules of steps 3–4
+//    that sit in that page's up-front chunks. What lib/client loads on demand (the
+//    "Confirm it's you" form, @simplewebauthn/browser) is reported beside it.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
@@ -37,6 +45,8 @@ function filesUnder(dir, test) {
   });
 }
 
+const TYPEOF_NAMES = new Set(["undefined", "function", "object", "string", "boolean", "number", "symbol", "bigint"]);
+
 /** String literals of a source file as a minifier keeps them: types and comments stripped first. */
 export function markersOf(file) {
   const js = ts.transpileModule(readFileSync(file, "utf8"), {
@@ -48,7 +58,8 @@ export function markersOf(file) {
     // Import specifiers and directives are not the module's own content.
     if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return;
     if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) {
-      if (node.text.length >= 8 && !/^use (client|strict|server)$/.test(node.text)) found.add(node.text);
+      // Directives and typeof names are in every bundle: they identify nothing.
+      if (node.text.length >= 8 && !/^use (client|strict|server)$/.test(node.text) && !TYPEOF_NAMES.has(node.text)) found.add(node.text);
     }
     ts.forEachChild(node, visit);
   };
@@ -138,32 +149,103 @@ export function measureClientCost() {
       files.push({ file: rel, status: "no string literals to identify it by (counted only if nothing else uses it)" });
       continue;
     }
-    let best;
+    // Turbopack may put a copy of a module in several chunk groups (one per
+    // page that needs it, each with its own id): every copy with the best score is this file.
+    let best = 0;
+    let copies = [];
     for (const mod of modules.values()) {
       const hits = markers.filter((m) => mod.source.includes(m)).length;
-      if (hits >= Math.ceil(markers.length / 2) && (!best || hits > best.hits)) best = { mod, hits };
+      if (hits < Math.ceil(markers.length / 2) || hits < best) continue;
+      if (hits > best) copies = [];
+      best = hits;
+      copies.push(mod);
     }
-    if (!best) {
+    if (!copies.length) {
       files.push({ file: rel, status: "not in any browser chunk (server-only, type-only or unused)" });
       continue;
     }
-    lib.add(best.mod.id);
-    files.push({ file: rel, moduleId: best.mod.id, rawBytes: Buffer.byteLength(best.mod.source), by: `strings ${best.hits}/${markers.length}` });
+    for (const mod of copies) lib.add(mod.id);
+    files.push({ file: rel, moduleId: copies.map((m) => m.id).join("+"), rawBytes: Buffer.byteLength(copies[0].source), by: `strings ${best}/${markers.length}` });
   }
 
   const imported = new Set([...graph.values()].flat());
-  const roots = [...modules.keys()].filter((id) => !imported.has(id) && !lib.has(id));
-  const shared = reach(roots, graph, lib);
+  // A chunk loaded on demand is not a root of its own: it is shared only if
+  // something other than lib/client asks for it (step 5).
+  const lazy = new Set(lazyTargetsOf(modules.keys(), modules));
+  const roots = [...modules.keys()].filter((id) => !imported.has(id) && !lib.has(id) && !lazy.has(id));
+  const eagerShared = reach(roots, graph, lib);
+  const shared = reach([...eagerShared, ...lazyTargetsOf(eagerShared, modules)], graph, lib);
   const added = [...reach(lib, graph)].filter((id) => !shared.has(id));
   const all = added.map((id) => modules.get(id).source).join("\n");
+  const gzip = (ids) => {
+    const text = ids.map((id) => modules.get(id).source).join("\n");
+    return { rawBytes: Buffer.byteLength(text), gzipBytes: text ? gzipSync(text, { level: 9 }).length : 0 };
+  };
+
+  // Step 5: what each page downloads before it runs, and what comes later.
+  const chunkOf = new Map([...modules.values()].map((m) => [m.id, m.chunk]));
+  const addedSet = new Set(added);
+  const pages = pageEntries().map(({ page, chunks }) => {
+    // lib/client's share (steps 3–4, over the whole build) that this page downloads up front.
+    const ids = [...modules.values()].filter((m) => chunks.has(m.chunk) && addedSet.has(m.id)).map((m) => m.id);
+    return { page, modules: ids.length, ids, ...gzip(ids) };
+  });
+  const heaviest = pages.reduce((a, b) => (b.gzipBytes > (a?.gzipBytes ?? -1) ? b : a), null);
+  const eagerChunks = new Set(pageEntries().flatMap(({ chunks }) => [...chunks]));
+  const onDemand = [...reach([...lib, ...lazyTargetsOf(reach(lib, graph), modules)], graph)].filter(
+    (id) => !eagerChunks.has(chunkOf.get(id)) && !shared.has(id),
+  );
+
   return {
     found: lib.size > 0,
     files,
     libClientModules: lib.size,
     modules: added.map((id) => ({ id, rawBytes: Buffer.byteLength(modules.get(id).source), chunk: modules.get(id).chunk, libClient: lib.has(id) })),
-    rawBytes: Buffer.byteLength(all),
-    gzipBytes: all ? gzipSync(all, { level: 9 }).length : 0,
+    // The judged figure: the heaviest page's up-front cost.
+    page: heaviest?.page ?? null,
+    gzipBytes: heaviest ? heaviest.gzipBytes : 0,
+    rawBytes: heaviest ? heaviest.rawBytes : 0,
+    pages: pages.sort((a, b) => b.gzipBytes - a.gzipBytes),
+    // Everything lib/client ships anywhere, up front or not (the figure before decision 508).
+    all: { rawBytes: Buffer.byteLength(all), gzipBytes: all ? gzipSync(all, { level: 9 }).length : 0 },
+    onDemand: { modules: onDemand.length, ...gzip(onDemand) },
   };
+}
+
+/** Each page's up-front chunks: Next's root main files, and its own and its layouts' entryJSFiles (client reference manifests). */
+function pageEntries() {
+  const out = [];
+  // Next's own bootstrap chunks load on every page before any entry.
+  const buildManifest = path.join(ROOT, ".next", "build-manifest.json");
+  const rootMain = existsSync(buildManifest) ? JSON.parse(readFileSync(buildManifest, "utf8")).rootMainFiles ?? [] : [];
+  for (const file of filesUnder(path.join(ROOT, ".next", "server", "app"), (p) => p.endsWith("page_client-reference-manifest.js"))) {
+    const context = vm.createContext({});
+    context.self = context;
+    context.globalThis = context;
+    vm.runInContext(readFileSync(file, "utf8"), context);
+    for (const [page, manifest] of Object.entries(context.__RSC_MANIFEST ?? {})) {
+      const entries = manifest.entryJSFiles ?? {};
+      // The page's own entry plus every layout above it; error boundaries load only on an error.
+      const keys = Object.keys(entries).filter((key) => /\/(page|layout)$/.test(key));
+      const chunks = new Set([...rootMain, ...keys.flatMap((key) => entries[key])].map((chunk) => path.join(".next", chunk)));
+      out.push({ page, chunks });
+    }
+  }
+  return out;
+}
+
+/** Targets of the dynamic-import loader modules among `ids` (see step 5). */
+function lazyTargetsOf(ids, modules) {
+  const targets = [];
+  for (const id of ids) {
+    const source = modules.get(id)?.source ?? "";
+    const loader = /\.v\(\s*\(?([A-Za-z_$][\w$]*)\)?\s*=>\s*Promise\.all\(/.exec(source);
+    if (!loader) continue;
+    for (const m of source.matchAll(/\.then\(\s*\(\)\s*=>\s*[A-Za-z_$][\w$]*\((\d+)\)\s*\)/g)) {
+      if (modules.has(Number(m[1]))) targets.push(Number(m[1]));
+    }
+  }
+  return targets;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(measureClientCost(), null, 2));

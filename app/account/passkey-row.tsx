@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, useRef, useState, type FormEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent } from "react";
 import { Field } from "@/app/_components/field";
 import { formatDateTime } from "@/app/_components/use-now";
 import type { PasskeyView } from "@/lib/client/passkeys";
@@ -27,10 +27,20 @@ export function PasskeyRow({ passkey, now, busy, renameError, onRename, onRemove
     if (await onRename(name)) stopEditing();
   }
 
+  const focusRename = useRef(false);
+  // Focus goes back where the user started, not to the top of the page. In an
+  // effect, after React has put the button back: a requestAnimationFrame could
+  // run before that commit on a busy machine and find no button.
+  useEffect(() => {
+    if (!editing && focusRename.current) {
+      focusRename.current = false;
+      renameButton.current?.focus();
+    }
+  }, [editing]);
+
   function stopEditing() {
+    focusRename.current = true;
     setEditing(false);
-    // Focus goes back where the user started, not to the top of the page.
-    requestAnimationFrame(() => renameButton.current?.focus());
   }
 
   const used = passkey.lastUsedAt ? `last used ${formatDateTime(passkey.lastUsedAt)}` : "not used yet";

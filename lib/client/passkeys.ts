@@ -1,12 +1,8 @@
-import {
-  browserSupportsWebAuthn,
-  browserSupportsWebAuthnAutofill,
-  startAuthentication,
-  startRegistration,
-  WebAuthnAbortService,
-  type PublicKeyCredentialCreationOptionsJSON,
-  type PublicKeyCredentialRequestOptionsJSON,
-} from "@simplewebauthn/browser";
+// @simplewebauthn/browser is about two thirds of what passkeys cost the client
+// (decision 508): it is loaded on demand, the first time a page starts a
+// ceremony, so pages that never touch a passkey never download it. Only types
+// are imported statically (erased at build time).
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
 import type { PasskeyView } from "../shared/api-types";
 import { ApiError, ClientError } from "./errors";
 import { api } from "./index";
@@ -36,21 +32,44 @@ export class PasskeyFailedError extends ClientError {
   }
 }
 
-export function supportsPasskeys(): boolean {
-  return typeof window !== "undefined" && browserSupportsWebAuthn();
-}
-
-export const supportsPasskeyAutofill = (): Promise<boolean> => browserSupportsWebAuthnAutofill();
+type WebAuthnBrowser = typeof import("@simplewebauthn/browser");
+let library: WebAuthnBrowser | null = null;
+// Bumped by cancelPasskeyCeremony: a ceremony still waiting for the library
+// when the page is left must not start afterwards.
+let generation = 0;
 
 /**
- * Runs the browser's ceremony. NotAllowedError is what every browser reports
- * for "the user closed the prompt" (and for a timeout, which reads the same
- * to them); AbortError is our own cancellation (a new ceremony replaced the
- * autofill one).
+ * The same check as the library's browserSupportsWebAuthn, without loading
+ * it: a page decides whether to show a passkey button before any ceremony.
  */
-async function ceremony<T>(start: () => Promise<T>): Promise<T> {
+export function supportsPasskeys(): boolean {
+  return typeof globalThis.PublicKeyCredential === "function";
+}
+
+/** The library's browserSupportsWebAuthnAutofill, likewise without loading it. */
+export async function supportsPasskeyAutofill(): Promise<boolean> {
+  if (!supportsPasskeys()) return false;
+  const check = (globalThis.PublicKeyCredential as { isConditionalMediationAvailable?: () => Promise<boolean> }).isConditionalMediationAvailable;
+  return check ? check.call(globalThis.PublicKeyCredential) : false;
+}
+
+/**
+ * Loads the library (once), then runs the browser's ceremony. NotAllowedError
+ * is what every browser reports for "the user closed the prompt" (and for a
+ * timeout, which reads the same to them); AbortError is our own cancellation
+ * (a new ceremony replaced the autofill one, or the page was left).
+ */
+async function ceremony<T>(start: (webauthn: WebAuthnBrowser) => Promise<T>): Promise<T> {
+  const started = generation;
+  let webauthn: WebAuthnBrowser;
   try {
-    return await start();
+    webauthn = library ??= await import("@simplewebauthn/browser");
+  } catch (error) {
+    throw new PasskeyFailedError(error); // the chunk could not be fetched (offline, a new deploy)
+  }
+  if (started !== generation) throw new PasskeyCancelledError();
+  try {
+    return await start(webauthn);
   } catch (error) {
     const name = (error as { name?: string } | null)?.name;
     if (name === "NotAllowedError" || name === "AbortError") throw new PasskeyCancelledError();
@@ -61,7 +80,7 @@ async function ceremony<T>(start: () => Promise<T>): Promise<T> {
 /** Adds a passkey to the signed-in account (both calls need a fresh token: the wrapper asks "Confirm it's you" first). */
 export async function addPasskey(name?: string): Promise<PasskeyView> {
   const optionsJSON = await api.post<PublicKeyCredentialCreationOptionsJSON>("/api/account/passkeys/options");
-  const response = await ceremony(() => startRegistration({ optionsJSON }));
+  const response = await ceremony((webauthn) => webauthn.startRegistration({ optionsJSON }));
   const { passkey } = await api.post<{ passkey: PasskeyView }>("/api/account/passkeys", name ? { response, name } : { response });
   return passkey;
 }
@@ -76,7 +95,7 @@ type SignedIn = { user: User; session: SessionInfo };
  */
 export async function signInWithPasskey(options: { autofill?: boolean } = {}): Promise<SignedIn> {
   const optionsJSON = await api.post<PublicKeyCredentialRequestOptionsJSON>("/api/auth/passkey/options", undefined, { auth: "public" });
-  const response = await ceremony(() => startAuthentication({ optionsJSON, useBrowserAutofill: options.autofill }));
+  const response = await ceremony((webauthn) => webauthn.startAuthentication({ optionsJSON, useBrowserAutofill: options.autofill }));
   const result = await api.post<SignedIn>("/api/auth/passkey/login", { response }, { auth: "public" }).catch((error: unknown) => {
     throw error instanceof ApiError && error.code === "invalid_credentials" ? new PasskeyRejectedError() : error;
   });
@@ -86,12 +105,13 @@ export async function signInWithPasskey(options: { autofill?: boolean } = {}): P
 
 /** Leaving the page: a pending autofill request must not outlive it. */
 export function cancelPasskeyCeremony(): void {
-  WebAuthnAbortService.cancelCeremony();
+  generation++;
+  library?.WebAuthnAbortService.cancelCeremony();
 }
 
 /** "Confirm it's you" with one of this account's passkeys: the SAME session becomes fresh. */
 export async function confirmWithPasskey(): Promise<SessionInfo> {
   const optionsJSON = await api.post<PublicKeyCredentialRequestOptionsJSON>("/api/auth/fresh-login/options", undefined, { reauth: false });
-  const passkey = await ceremony(() => startAuthentication({ optionsJSON }));
+  const passkey = await ceremony((webauthn) => webauthn.startAuthentication({ optionsJSON }));
   return api.freshLogin({ passkey });
 }

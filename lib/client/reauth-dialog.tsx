@@ -1,11 +1,16 @@
 "use client";
 
-import { useEffect, useId, useRef, useState } from "react";
+import { lazy, Suspense, useEffect, useId, useRef, useState } from "react";
 import useSWR from "swr";
 import { ApiError, ReauthCancelledError, SessionEndedError } from "./errors";
 import { api } from "./index";
-import { ReauthForm } from "./reauth-form";
 import type { Me } from "./types";
+
+// The form (password, passkey, code) is loaded when the dialog first opens,
+// not with every page (decision 508): most page views never need it, and the
+// dialog's heading and text show at once while it arrives.
+const loadForm = () => import("./reauth-form");
+const ReauthForm = lazy(() => loadForm().then((module) => ({ default: module.ReauthForm })));
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
@@ -43,6 +48,7 @@ export function ReauthDialog() {
         (reason, confirmedElsewhere) =>
           new Promise<void>((resolve, reject) => {
             waiter.current = { resolve, reject };
+            void loadForm().catch(() => {}); // start the download before React asks for it
             setRefusal(reason);
             // Another tab of this session confirmed first: the wrapper is
             // already replaying this tab's requests, so the dialog just closes.
@@ -100,13 +106,21 @@ export function ReauthDialog() {
         This action needs a recent confirmation. Your request will continue as soon as you confirm
         {refusal?.maxAge ? `, and you won't be asked again for ${lasting(refusal.maxAge)}.` : "."}
       </p>
-      <ReauthForm
-        refusal={refusal}
-        firstControl={firstControl}
-        onConfirmed={() => finish("confirmed")}
-        onSessionEnded={() => finish(new SessionEndedError())}
-        onCancel={() => finish(new ReauthCancelledError())}
-      />
+      <Suspense
+        fallback={
+          <p role="status" className="muted">
+            Loading…
+          </p>
+        }
+      >
+        <ReauthForm
+          refusal={refusal}
+          firstControl={firstControl}
+          onConfirmed={() => finish("confirmed")}
+          onSessionEnded={() => finish(new SessionEndedError())}
+          onCancel={() => finish(new ReauthCancelledError())}
+        />
+      </Suspense>
     </dialog>
   );
 }

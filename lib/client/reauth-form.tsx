@@ -55,6 +55,13 @@ export function ReauthForm({ refusal, firstControl, onConfirmed, onSessionEnded,
   // Cancel or Escape while the passkey prompt is up: the prompt goes with the dialog.
   useEffect(() => cancelPasskeyCeremony, []);
 
+  // The form is loaded on demand (reauth-dialog.tsx): when it arrives after
+  // the dialog opened, the dialog's own focus call found nothing to focus.
+  useEffect(() => {
+    const element = firstControl.current;
+    if (element?.closest("dialog")?.open && !element.contains(document.activeElement)) element.focus();
+  }, [firstControl]);
+
   useEffect(() => {
     if (retryUntil !== null && !limited) {
       setRetryUntil(null);
