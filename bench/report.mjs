@@ -80,7 +80,9 @@ export function printReport(report, { json, log }) {
     log(`  served: ${soak.requests.me} /api/me, ${soak.requests.refresh} refreshes (${soak.requests.refreshBroken} failed), ${soak.requests.login} logins`);
   }
   log("");
-  log(`client cost: ${kb(clientCost.gzipBytes)} gzipped (${kb(clientCost.rawBytes)} minified) that lib/client adds to a page`);
+  log(`client cost: ${kb(clientCost.gzipBytes)} gzipped (${kb(clientCost.rawBytes)} minified) that lib/client adds up front to its heaviest page${clientCost.page ? ` (${clientCost.page})` : ""}`);
+  for (const p of clientCost.pages ?? []) log(`  ${pad(p.page, 34)} ${kb(p.gzipBytes)} up front`);
+  if (clientCost.onDemand) log(`  on demand (decision 508): ${kb(clientCost.onDemand.gzipBytes)} in ${clientCost.onDemand.modules} modules; all of lib/client, anywhere: ${kb(clientCost.all.gzipBytes)}`);
   log(`  ${clientCost.modules.length} browser modules: ${clientCost.libClientModules} from lib/client, ${clientCost.modules.length - clientCost.libClientModules} dependencies no other page code uses`);
   for (const f of clientCost.files) log(`  ${pad(f.file, 34)} ${f.moduleId !== undefined ? `module ${f.moduleId}, ${kb(f.rawBytes)}` : f.status}`);
   log("");
