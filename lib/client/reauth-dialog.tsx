@@ -9,8 +9,30 @@ import type { Me } from "./types";
 // The form (password, passkey, code) is loaded when the dialog first opens,
 // not with every page (decision 508): most page views never need it, and the
 // dialog's heading and text show at once while it arrives.
-const loadForm = () => import("./reauth-form");
-const ReauthForm = lazy(() => loadForm().then((module) => ({ default: module.ReauthForm })));
+// If the chunk cannot be fetched (offline, or a deploy removed it), the dialog
+// says so and keeps Cancel, instead of the page falling to its error screen
+// with whatever the user had typed.
+const ReauthForm = lazy(() =>
+  import("./reauth-form").then(
+    (module) => ({ default: module.ReauthForm }),
+    () => ({ default: FormUnavailable }),
+  ),
+);
+
+function FormUnavailable({ onCancel }: { onCancel(): void }) {
+  return (
+    <>
+      <p role="alert" className="notice notice-error">
+        The confirmation form could not be loaded. Check your connection, then reload the page.
+      </p>
+      <div className="actions">
+        <button type="button" className="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </>
+  );
+}
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
@@ -48,7 +70,6 @@ export function ReauthDialog() {
         (reason, confirmedElsewhere) =>
           new Promise<void>((resolve, reject) => {
             waiter.current = { resolve, reject };
-            void loadForm().catch(() => {}); // start the download before React asks for it
             setRefusal(reason);
             // Another tab of this session confirmed first: the wrapper is
             // already replaying this tab's requests, so the dialog just closes.
