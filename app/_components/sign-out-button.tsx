@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { describeError } from "@/lib/client";
-import { signOut } from "@/lib/client/session-actions";
+import { signOut } from "@/lib/client/sign-out";
 import { useAction } from "./use-action";
 
 /**
