@@ -21,6 +21,11 @@
 // 4. The added modules' sources, concatenated and gzipped (level 9), are the
 //    figure: about what they add to the transfer (they are spread over chunks
 //    that gzip together, so this is an estimate within a few hundred bytes).
+//    Turbopack copies a module into every chunk that needs it under the same
+//    id, so a module counts on every page that loads any of its chunks. It
+//    also merges (scope-hoists) a file into its only importer: a lib/client
+//    file merged into a page component counts with that component's code (an
+//    over-count, never an under-count; the report lists each file's module).
 // 5. Per page (decision 508): a page downloads its entry chunks (the client
 //    reference manifest's entryJSFiles for its layout and page) up front, and
 //    other chunks only when code asks for them (a dynamic import() compiles to a
@@ -156,8 +161,8 @@ export function measureClientCost() {
       files.push({ file: rel, status: "no string literals to identify it by (counted only if nothing else uses it)" });
       continue;
     }
-    // Turbopack may put a copy of a module in several chunk groups (one per
-    // page that needs it, each with its own id): every copy with the best score is this file.
+    // A file can also be merged into more than one module (each importer's
+    // scope-hoisted copy): every module with the best score is this file.
     let best = 0;
     let copies = [];
     for (const mod of modules.values()) {
