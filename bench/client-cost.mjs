@@ -21,6 +21,11 @@
 // 4. The added modules' sources, concatenated and gzipped (level 9), are the
 //    figure: about what they add to the transfer (they are spread over chunks
 //    that gzip together, so this is an estimate within a few hundred bytes).
+//    Turbopack copies a module into every chunk that needs it under the same
+//    id, so a module counts on every page that loads any of its chunks. It
+//    also merges (scope-hoists) a file into its only importer: a lib/client
+//    file merged into a page component counts with that component's code (an
+//    over-count, never an under-count; the report lists each file's module).
 // 5. Per page (decision 508): a page downloads its entry chunks (the client
 //    reference manifest's entryJSFiles for its layout and page) up front, and
 //    other chunks only when code asks for them (a dynamic import() compiles to a
@@ -126,9 +131,16 @@ export function measureClientCost() {
   const empty = { found: false, files: [], modules: [], libClientModules: 0, gzipBytes: 0, rawBytes: 0 };
   if (!existsSync(chunkDir)) return { ...empty, method: "no build in .next" };
 
+  // Turbopack copies a module into every chunk group that needs it, under the
+  // same id: a module belongs to all the chunks that carry it.
   const modules = new Map();
   for (const file of filesUnder(chunkDir, (p) => p.endsWith(".js"))) {
-    for (const mod of modulesOf(file)) modules.set(mod.id, { ...mod, chunk: path.relative(ROOT, file) });
+    const chunk = path.relative(ROOT, file);
+    for (const mod of modulesOf(file)) {
+      const known = modules.get(mod.id);
+      if (known) known.chunks.add(chunk);
+      else modules.set(mod.id, { ...mod, chunk, chunks: new Set([chunk]) });
+    }
   }
   const graph = new Map([...modules.values()].map((m) => [m.id, importsOf(m.source, modules)]));
 
@@ -149,8 +161,8 @@ export function measureClientCost() {
       files.push({ file: rel, status: "no string literals to identify it by (counted only if nothing else uses it)" });
       continue;
     }
-    // Turbopack may put a copy of a module in several chunk groups (one per
-    // page that needs it, each with its own id): every copy with the best score is this file.
+    // A file can also be merged into more than one module (each importer's
+    // scope-hoisted copy): every module with the best score is this file.
     let best = 0;
     let copies = [];
     for (const mod of modules.values()) {
@@ -183,24 +195,24 @@ export function measureClientCost() {
   };
 
   // Step 5: what each page downloads before it runs, and what comes later.
-  const chunkOf = new Map([...modules.values()].map((m) => [m.id, m.chunk]));
   const addedSet = new Set(added);
+  const inAny = (m, chunks) => [...m.chunks].some((chunk) => chunks.has(chunk));
   const pages = pageEntries().map(({ page, chunks }) => {
     // lib/client's share (steps 3–4, over the whole build) that this page downloads up front.
-    const ids = [...modules.values()].filter((m) => chunks.has(m.chunk) && addedSet.has(m.id)).map((m) => m.id);
+    const ids = [...modules.values()].filter((m) => addedSet.has(m.id) && inAny(m, chunks)).map((m) => m.id);
     return { page, modules: ids.length, ids, ...gzip(ids) };
   });
   const heaviest = pages.reduce((a, b) => (b.gzipBytes > (a?.gzipBytes ?? -1) ? b : a), null);
   const eagerChunks = new Set(pageEntries().flatMap(({ chunks }) => [...chunks]));
   const onDemand = [...reach([...lib, ...lazyTargetsOf(reach(lib, graph), modules)], graph)].filter(
-    (id) => !eagerChunks.has(chunkOf.get(id)) && !shared.has(id),
+    (id) => !inAny(modules.get(id), eagerChunks) && !shared.has(id),
   );
 
   return {
     found: lib.size > 0,
     files,
     libClientModules: lib.size,
-    modules: added.map((id) => ({ id, rawBytes: Buffer.byteLength(modules.get(id).source), chunk: modules.get(id).chunk, libClient: lib.has(id) })),
+    modules: added.map((id) => ({ id, rawBytes: Buffer.byteLength(modules.get(id).source), chunks: [...modules.get(id).chunks], libClient: lib.has(id) })),
     // The judged figure: the heaviest page's up-front cost.
     page: heaviest?.page ?? null,
     gzipBytes: heaviest ? heaviest.gzipBytes : 0,

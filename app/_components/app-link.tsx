@@ -3,7 +3,8 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useSyncExternalStore, type ComponentProps } from "react";
-import { api, describeError, NetworkError, SessionEndedError } from "@/lib/client";
+import { api, NetworkError, SessionEndedError } from "@/lib/client";
+import { errorText } from "@/lib/client/error-text";
 
 // Covers the error of an expiry learned from a whole-second `Date` header
 // (up to 1 s late) plus the time the page request takes to reach the server.
@@ -34,7 +35,7 @@ export function AppLink({ href, ...props }: ComponentProps<typeof Link> & { href
       onNavigate={(event) => {
         if (typeof navigator !== "undefined" && navigator.onLine === false) {
           event.preventDefault();
-          return setProblem(describeError(new NetworkError()));
+          return void errorText(new NetworkError()).then(setProblem);
         }
         setProblem(null);
         if (!api.accessExpiresWithin(RENEW_MARGIN_MS)) return;
@@ -42,7 +43,7 @@ export function AppLink({ href, ...props }: ComponentProps<typeof Link> & { href
         api.renewIfExpiring(RENEW_MARGIN_MS).then(
           () => router.push(href),
           // A refused refresh is already on its way to /login.
-          (error: unknown) => !(error instanceof SessionEndedError) && setProblem(describeError(error)),
+          (error: unknown) => void (!(error instanceof SessionEndedError) && errorText(error).then(setProblem)),
         );
       }}
     />

@@ -1,5 +1,5 @@
 import { ClientError, ReauthCancelledError } from "@/lib/client/errors";
-import { describeError } from "@/lib/client/messages";
+import { useErrorText } from "@/lib/client/error-text";
 
 /**
  * An error as an alert (announced at once); a success, or a cancelled
@@ -9,14 +9,18 @@ import { describeError } from "@/lib/client/messages";
 const isCalm = (error: unknown) => error instanceof ReauthCancelledError || (error instanceof ClientError && error.code === "passkey_cancelled");
 
 export function FormMessage({ error, success }: { error?: unknown; success?: string | null }) {
+  // Null for a moment the first time an error shows: its sentence is loading (error-text.ts).
+  const sentence = useErrorText(error);
   if (error && !isCalm(error)) {
-    return (
+    return sentence === null ? (
+      <div aria-live="polite" />
+    ) : (
       <p role="alert" className="notice notice-error">
-        {describeError(error)}
+        {sentence}
       </p>
     );
   }
-  const text = error ? describeError(error) : success;
+  const text = error ? sentence : success;
   // The live region is always there so the message is announced when it
   // appears; the status role only exists while there is something to say.
   return (

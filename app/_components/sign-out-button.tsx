@@ -1,8 +1,8 @@
 "use client";
 
 import { useState } from "react";
-import { describeError } from "@/lib/client";
-import { signOut } from "@/lib/client/session-actions";
+import { api } from "@/lib/client";
+import { errorText } from "@/lib/client/error-text";
 import { useAction } from "./use-action";
 
 /**
@@ -16,9 +16,9 @@ export function SignOutButton() {
   const { run, pending } = useAction(async () => {
     setFailure(null);
     try {
-      await signOut();
+      await api.signOut();
     } catch (error) {
-      return setFailure(`Sign-out did not complete: your session may still be active on this device. ${describeError(error)}`);
+      return setFailure(`Sign-out did not complete: your session may still be active on this device. ${await errorText(error)}`);
     }
     window.location.assign("/login?status=signed-out");
   });

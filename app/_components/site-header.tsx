@@ -1,4 +1,3 @@
-import Link from "next/link";
 import type { PageSessionInfo, PageUser } from "@/lib/auth/page";
 import { AppLink, NavProblem } from "./app-link";
 import { HeaderUser } from "./current-user";
@@ -39,29 +38,6 @@ export function SiteHeader({ user, current, session }: Props) {
       <NavProblem />
       <SessionHint session={session} serverNow={renderedAt} />
       <SessionGuard />
-    </header>
-  );
-}
-
-/** The signed-out header of /login and /register; /resume shows the brand without a link. */
-export function PlainHeader({ link = true }: { link?: boolean }) {
-  const brand = (
-    <>
-      <span className="brand-mark" aria-hidden="true" />
-      Fresh Auth
-    </>
-  );
-  return (
-    <header className="site-header">
-      <div className="site-header-inner">
-        {link ? (
-          <Link href="/login" className="brand">
-            {brand}
-          </Link>
-        ) : (
-          <span className="brand">{brand}</span>
-        )}
-      </div>
     </header>
   );
 }

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { PlainHeader } from "../_components/site-header";
+import { PlainHeader } from "../_components/plain-header";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { ResumeSession } from "./resume-session";
 

@@ -2,13 +2,15 @@
 
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
-import { api, describeError, SessionEndedError } from "@/lib/client";
+import { api, SessionEndedError } from "@/lib/client";
+import { useErrorText } from "@/lib/client/error-text";
 
 /** Renews the access token (shared lock, one refresh), then replaces this page with `next`. */
 export function ResumeSession({ next }: { next: string }) {
   const router = useRouter();
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
+  const text = useErrorText(error);
 
   useEffect(() => {
     let current = true;
@@ -37,7 +39,7 @@ export function ResumeSession({ next }: { next: string }) {
     <div className="card">
       <h1 className="visually-hidden">Loading</h1>
       <p role="alert" className="notice notice-error">
-        {describeError(error)}
+        {text}
       </p>
       <button
         type="button"

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PlainHeader } from "../_components/site-header";
+import { PlainHeader } from "../_components/plain-header";
 import { safeNextPath } from "@/lib/auth/next-path";
 
 export const metadata: Metadata = { title: "Briefly unavailable", robots: { index: false } };

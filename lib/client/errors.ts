@@ -57,6 +57,11 @@ export class SessionEndedError extends ClientError {
   }
 }
 
+/** Field messages from a 400 invalid_request, keyed by field name. */
+export function fieldErrors(error: unknown): Record<string, string> {
+  return error instanceof ApiError && error.code === "invalid_request" && error.fields ? error.fields : {};
+}
+
 // A live session cannot produce these: the cookies are gone, revoked or forged.
 const SESSION_GONE = new Set<string>(["authorization_required", "invalid_token", "token_revoked"]);
 

@@ -7,6 +7,5 @@ const env = browserEnv();
 export const api = createApiClient(env);
 connectUserStore(env.tabs, () => void api.get("/api/me").catch(() => undefined));
 
-export { ApiError, ClientError, NetworkError, ReauthCancelledError, SessionEndedError } from "./errors";
-export { describeError, fieldErrors } from "./messages";
+export { ApiError, ClientError, fieldErrors, NetworkError, ReauthCancelledError, SessionEndedError } from "./errors";
 export type { Me, SessionInfo, SessionListItem, User } from "./types";

@@ -1,12 +1,14 @@
 import type { ErrorCode } from "../shared/error-codes";
+import { INVALID_REQUEST_MESSAGE, OFFLINE_MESSAGE } from "./error-text";
 import { ApiError, ClientError, type ClientErrorCode } from "./errors";
 
 /**
- * One friendly sentence per code. Typed as a full Record so adding a code to
+ * One friendly sentence per code, loaded when a page first shows an error
+ * (error-text.ts). Typed as a full Record so adding a code to
  * lib/shared/error-codes.ts fails the build until it has a message here.
  */
 const MESSAGES: Record<ClientErrorCode, string> = {
-  invalid_request: "Some fields need another look.",
+  invalid_request: INVALID_REQUEST_MESSAGE,
   invalid_json: "The app sent something the server could not read. Reload the page and try again.",
   authorization_required: "Please sign in to continue.",
   token_expired: "Your sign-in needs renewing. Try again.",
@@ -25,7 +27,7 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   rate_limited: "Too many attempts.",
   internal_error: "Something went wrong on our side. Please try again.",
   service_unavailable: "The service is busy or down for a moment. Please try again shortly.",
-  network_error: "Could not reach the server. Check your connection and try again. You are still signed in.",
+  network_error: OFFLINE_MESSAGE,
   reauth_cancelled: "Cancelled. Nothing was changed.",
   session_ended: "Your session has ended. Taking you to the sign-in page…",
   passkey_cancelled: "The passkey prompt was closed. Nothing was changed.",
@@ -52,9 +54,5 @@ export function describeError(error: unknown): string {
   return MESSAGES.internal_error;
 }
 
-/** Field messages from a 400 invalid_request, keyed by field name. */
-export function fieldErrors(error: unknown): Record<string, string> {
-  return error instanceof ApiError && error.code === "invalid_request" && error.fields ? error.fields : {};
-}
 
 export type { ErrorCode };

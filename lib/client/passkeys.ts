@@ -1,12 +1,9 @@
-// @simplewebauthn/browser is about two thirds of what passkeys cost the client
-// (decision 508): it is loaded on demand, the first time a page starts a
-// ceremony, so pages that never touch a passkey never download it. Only types
-// are imported statically (erased at build time).
-import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/browser";
+// What a page needs before any passkey ceremony: the support checks and the
+// errors. The ceremonies and @simplewebauthn/browser load on demand, together
+// (passkey-ceremonies.ts, decisions 508, 509), the first time a page starts
+// one, so a page that only shows a passkey button downloads neither.
 import type { PasskeyView } from "../shared/api-types";
-import { ApiError, ClientError } from "./errors";
-import { api } from "./index";
-import { recordSessionEvent } from "./timeline";
+import { ClientError } from "./errors";
 import type { SessionInfo, User } from "./types";
 
 export type { PasskeyView };
@@ -32,11 +29,22 @@ export class PasskeyFailedError extends ClientError {
   }
 }
 
-type WebAuthnBrowser = typeof import("@simplewebauthn/browser");
-let library: WebAuthnBrowser | null = null;
-// Bumped by cancelPasskeyCeremony: a ceremony still waiting for the library
+type Ceremonies = typeof import("./passkey-ceremonies");
+let ceremonies: Ceremonies | null = null;
+// Bumped by cancelPasskeyCeremony: a ceremony still waiting for its chunk
 // when the page is left must not start afterwards.
 let generation = 0;
+
+async function load(): Promise<Ceremonies> {
+  const started = generation;
+  try {
+    ceremonies ??= await import("./passkey-ceremonies");
+  } catch (error) {
+    throw new PasskeyFailedError(error); // the chunk could not be fetched (offline, a new deploy)
+  }
+  if (started !== generation) throw new PasskeyCancelledError();
+  return ceremonies;
+}
 
 /**
  * The same check as the library's browserSupportsWebAuthn, without loading
@@ -53,39 +61,10 @@ export async function supportsPasskeyAutofill(): Promise<boolean> {
   return check ? check.call(globalThis.PublicKeyCredential) : false;
 }
 
-/**
- * Loads the library (once), then runs the browser's ceremony. NotAllowedError
- * is what every browser reports for "the user closed the prompt" (and for a
- * timeout, which reads the same to them); AbortError is our own cancellation
- * (a new ceremony replaced the autofill one, or the page was left).
- */
-async function ceremony<T>(start: (webauthn: WebAuthnBrowser) => Promise<T>): Promise<T> {
-  const started = generation;
-  let webauthn: WebAuthnBrowser;
-  try {
-    webauthn = library ??= await import("@simplewebauthn/browser");
-  } catch (error) {
-    throw new PasskeyFailedError(error); // the chunk could not be fetched (offline, a new deploy)
-  }
-  if (started !== generation) throw new PasskeyCancelledError();
-  try {
-    return await start(webauthn);
-  } catch (error) {
-    const name = (error as { name?: string } | null)?.name;
-    if (name === "NotAllowedError" || name === "AbortError") throw new PasskeyCancelledError();
-    throw new PasskeyFailedError(error);
-  }
-}
-
 /** Adds a passkey to the signed-in account (both calls need a fresh token: the wrapper asks "Confirm it's you" first). */
 export async function addPasskey(name?: string): Promise<PasskeyView> {
-  const optionsJSON = await api.post<PublicKeyCredentialCreationOptionsJSON>("/api/account/passkeys/options");
-  const response = await ceremony((webauthn) => webauthn.startRegistration({ optionsJSON }));
-  const { passkey } = await api.post<{ passkey: PasskeyView }>("/api/account/passkeys", name ? { response, name } : { response });
-  return passkey;
+  return (await load()).addPasskey(name);
 }
-
-type SignedIn = { user: User; session: SessionInfo };
 
 /**
  * Signs in with a discoverable passkey: no e-mail typed. With `autofill`,
@@ -93,25 +72,17 @@ type SignedIn = { user: User; session: SessionInfo };
  * mediation) until the user picks a passkey there; a later button press
  * aborts it and starts its own.
  */
-export async function signInWithPasskey(options: { autofill?: boolean } = {}): Promise<SignedIn> {
-  const optionsJSON = await api.post<PublicKeyCredentialRequestOptionsJSON>("/api/auth/passkey/options", undefined, { auth: "public" });
-  const response = await ceremony((webauthn) => webauthn.startAuthentication({ optionsJSON, useBrowserAutofill: options.autofill }));
-  const result = await api.post<SignedIn>("/api/auth/passkey/login", { response }, { auth: "public" }).catch((error: unknown) => {
-    throw error instanceof ApiError && error.code === "invalid_credentials" ? new PasskeyRejectedError() : error;
-  });
-  recordSessionEvent({ kind: "signed-in", at: new Date().toISOString(), session: result.session });
-  return result;
+export async function signInWithPasskey(options: { autofill?: boolean } = {}): Promise<{ user: User; session: SessionInfo }> {
+  return (await load()).signInWithPasskey(options);
+}
+
+/** "Confirm it's you" with one of this account's passkeys: the SAME session becomes fresh. */
+export async function confirmWithPasskey(): Promise<SessionInfo> {
+  return (await load()).confirmWithPasskey();
 }
 
 /** Leaving the page: a pending autofill request must not outlive it. */
 export function cancelPasskeyCeremony(): void {
   generation++;
-  library?.WebAuthnAbortService.cancelCeremony();
-}
-
-/** "Confirm it's you" with one of this account's passkeys: the SAME session becomes fresh. */
-export async function confirmWithPasskey(): Promise<SessionInfo> {
-  const optionsJSON = await api.post<PublicKeyCredentialRequestOptionsJSON>("/api/auth/fresh-login/options", undefined, { reauth: false });
-  const passkey = await ceremony((webauthn) => webauthn.startAuthentication({ optionsJSON }));
-  return api.freshLogin({ passkey });
+  ceremonies?.cancelPasskeyCeremony();
 }

@@ -1,20 +1,19 @@
 "use client";
 
 import { lazy, Suspense, useEffect, useId, useRef, useState } from "react";
-import useSWR from "swr";
 import { ApiError, ReauthCancelledError, SessionEndedError } from "./errors";
 import { api } from "./index";
-import type { Me } from "./types";
 
-// The form (password, passkey, code) is loaded when the dialog first opens,
-// not with every page (decision 508): most page views never need it, and the
-// dialog's heading and text show at once while it arrives.
+// Everything below the heading (the account, the text, the form: password,
+// passkey, code) is loaded when the dialog first opens, in one chunk, not with
+// every page (decisions 508, 509): most page views never need it, and the
+// heading shows at once while it arrives.
 // If the chunk cannot be fetched (offline, or a deploy removed it), the dialog
 // says so and keeps Cancel, instead of the page falling to its error screen
 // with whatever the user had typed.
-const ReauthForm = lazy(() =>
-  import("./reauth-form").then(
-    (module) => ({ default: module.ReauthForm }),
+const ReauthPanel = lazy(() =>
+  import("./reauth-panel").then(
+    (module) => ({ default: module.ReauthPanel }),
     () => ({ default: FormUnavailable }),
   ),
 );
@@ -36,13 +35,6 @@ function FormUnavailable({ onCancel }: { onCancel(): void }) {
 
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
-/** "10 minutes", "1 minute", "45 seconds": how long a confirmation lasts. */
-function lasting(seconds: number): string {
-  if (seconds >= 120) return `${Math.round(seconds / 60)} minutes`;
-  if (seconds >= 60) return "1 minute";
-  return `${seconds} seconds`;
-}
-
 /**
  * The one "Confirm it's you" dialog. It registers itself as the wrapper's
  * re-login hook, so any request that meets `fresh_token_required` parks
@@ -58,8 +50,6 @@ export function ReauthDialog() {
   const returnFocus = useRef<HTMLElement | null>(null);
   const [open, setOpen] = useState(false);
   const [refusal, setRefusal] = useState<ApiError | null>(null);
-  // The account is read only while the dialog is open (SWR's cache usually has it).
-  const { data: me } = useSWR<Me>(open ? "/api/me" : null);
   const id = useId();
   const finishRef = useRef(finish);
   finishRef.current = finish;
@@ -117,16 +107,6 @@ export function ReauthDialog() {
       }}
     >
       <h2 id={`${id}-title`}>Confirm it&apos;s you</h2>
-      {me && (
-        <p className="dialog-account">
-          {me.user.name && <span className="dialog-account-name">{me.user.name} · </span>}
-          <span className="dialog-account-email">{me.user.email}</span>
-        </p>
-      )}
-      <p id={`${id}-text`} className="muted">
-        This action needs a recent confirmation. Your request will continue as soon as you confirm
-        {refusal?.maxAge ? `, and you won't be asked again for ${lasting(refusal.maxAge)}.` : "."}
-      </p>
       <Suspense
         fallback={
           <p role="status" className="muted">
@@ -134,7 +114,8 @@ export function ReauthDialog() {
           </p>
         }
       >
-        <ReauthForm
+        <ReauthPanel
+          textId={`${id}-text`}
           refusal={refusal}
           firstControl={firstControl}
           onConfirmed={() => finish("confirmed")}

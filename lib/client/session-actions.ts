@@ -17,12 +17,6 @@ export async function register(input: { name: string; email: string; password: s
   return result;
 }
 
-/** The server accepts an expired access token here, so no refresh is ever needed to leave. */
-export async function signOut(): Promise<void> {
-  await api.post("/api/auth/logout", undefined, { auth: "public" });
-  api.signedOut();
-}
-
 /** What the second step of a two-step sign-in sends: an authenticator code or a recovery code. */
 export type SecondFactor = { code: string } | { recoveryCode: string };
 

@@ -84,13 +84,14 @@ describe("tabs in step", () => {
     stop();
   });
 
-  it("a sign-out here reaches the other tabs as 'signed out in another tab'", () => {
+  it("a sign-out here reaches the other tabs as 'signed out in another tab'", async () => {
     const browser = createBrowser();
     const one = createTab(() => json(200, {}), browser);
     const two = createTab(() => json(200, {}), browser);
     const apiTwo = createApiClient(two.env);
     apiTwo.followOtherTabs();
-    createApiClient(one.env).signedOut();
+    await createApiClient(one.env).signOut();
+    assert.deepEqual(one.calls.map((call) => `${call.method} ${call.path}`), ["POST /api/auth/logout"]);
     assert.deepEqual(two.reasons, ["other-tab"]);
   });
 

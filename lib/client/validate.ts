@@ -1,5 +1,5 @@
 import { ApiError } from "./errors";
-import { messageForCode } from "./messages";
+import { INVALID_REQUEST_MESSAGE } from "./error-text";
 
 /**
  * Checks a form with the rules the server applies (lib/shared/input-rules.ts)
@@ -8,5 +8,5 @@ import { messageForCode } from "./messages";
  */
 export function assertFields(problems: Record<string, string | null>): void {
   const fields = Object.fromEntries(Object.entries(problems).filter((entry): entry is [string, string] => entry[1] !== null));
-  if (Object.keys(fields).length) throw new ApiError("invalid_request", 400, messageForCode("invalid_request"), fields);
+  if (Object.keys(fields).length) throw new ApiError("invalid_request", 400, INVALID_REQUEST_MESSAGE, fields);
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PlainHeader } from "@/app/_components/site-header";
+import { PlainHeader } from "@/app/_components/plain-header";
 import { ForgotPasswordForm } from "./forgot-password-form";
 
 export const metadata: Metadata = { title: "Forgot password" };

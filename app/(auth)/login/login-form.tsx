@@ -6,7 +6,7 @@ import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
 import { ApiError } from "@/lib/client/errors";
-import { fieldErrors } from "@/lib/client/messages";
+import { fieldErrors } from "@/lib/client/errors";
 import { signIn } from "@/lib/client/session-actions";
 import { LoginNotice } from "./login-notice";
 import { SecondFactorForm } from "./second-factor-form";

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PlainHeader } from "@/app/_components/site-header";
+import { PlainHeader } from "@/app/_components/plain-header";
 import { redirectIfSignedIn } from "@/lib/auth/page";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { endedSessionReason } from "@/lib/auth/signed-out-reason";

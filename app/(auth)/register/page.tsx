@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { PlainHeader } from "@/app/_components/site-header";
+import { PlainHeader } from "@/app/_components/plain-header";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { redirectIfSignedIn } from "@/lib/auth/page";
 import { RegisterForm } from "./register-form";

@@ -6,7 +6,7 @@ import { Field } from "@/app/_components/field";
 import { FormMessage } from "@/app/_components/form-message";
 import { SubmitButton } from "@/app/_components/submit-button";
 import { useAction } from "@/app/_components/use-action";
-import { fieldErrors } from "@/lib/client/messages";
+import { fieldErrors } from "@/lib/client/errors";
 import { ApiError } from "@/lib/client/errors";
 import { register } from "@/lib/client/session-actions";
 import { assertFields } from "@/lib/client/validate";

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { PlainHeader } from "@/app/_components/site-header";
+import { PlainHeader } from "@/app/_components/plain-header";
 import { ResetPasswordForm } from "./reset-password-form";
 
 // The token travels in the fragment, which no Referer carries; no-referrer

@@ -1,5 +1,5 @@
 import type { Metadata } from "next";
-import { PlainHeader } from "@/app/_components/site-header";
+import { PlainHeader } from "@/app/_components/plain-header";
 import { VerifyEmail } from "./verify-email";
 
 export const metadata: Metadata = { title: "Confirm your email", referrer: "no-referrer" };
