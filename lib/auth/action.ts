@@ -12,6 +12,13 @@ import { verifyAccessToken } from "./verified-tokens";
 export type { ActionFailure, ActionResult };
 
 /**
+ * What a guarded action gets: the same `auth` a route handler gets, plus the
+ * action's request rebuilt as a route handler would see it, for the lib
+ * functions that read it (client address and activity, link origin).
+ */
+export type ActionAuth = AccessAuth & { request: Request };
+
+/**
  * A Server Action is a public POST endpoint: anyone who finds its id can call
  * it with any arguments. So it is checked exactly like a route handler — the
  * access cookie's signature and expiry, the live session row (revocation
@@ -57,21 +64,22 @@ export function toFailure(error: AuthError): ActionFailure {
 /**
  * `withAuth` for Server Actions: `withAuthAction(action)`, or
  * `withAuthAction(action, { fresh: true | seconds | { maxAge, level } })`.
- * The action gets the same `auth` a route handler gets, then its own
- * arguments; the caller gets `{ ok: true, data }` or the API's error as a
+ * The action gets the same `auth` a route handler gets (with the request),
+ * then its own arguments; the caller gets `{ ok: true, data }` or the API's error as a
  * value (`token_expired`, `fresh_token_required` with maxAge/level/methods,
  * `token_revoked`, `invalid_request` with fields, …), which `useAuthAction`
  * (lib/client) acts on: refresh and call again, confirm and call again, or
  * go to /login.
  */
 export function withAuthAction<A extends unknown[], T>(
-  action: (auth: AccessAuth, ...args: A) => Promise<T>,
+  action: (auth: ActionAuth, ...args: A) => Promise<T>,
   options: GuardOptions = {},
 ): (...args: A) => Promise<ActionResult<T>> {
   return async (...args: A) => {
     try {
-      const auth = await authenticateAction(await currentRequest(), options);
-      return { ok: true, data: await action(auth, ...args) };
+      const request = await currentRequest();
+      const auth = await authenticateAction(request, options);
+      return { ok: true, data: await action({ ...auth, request }, ...args) };
     } catch (error) {
       if (error instanceof AuthError) return toFailure(error);
       if (isDatabaseUnavailable(error)) return toFailure(new AuthError("service_unavailable", { retryAfter: 2 }));
