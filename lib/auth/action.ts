@@ -7,6 +7,7 @@ import { isSecureRequest, readCookies } from "./cookies";
 import { assertSameOrigin } from "./csrf";
 import { AuthError } from "../http/errors";
 import { assertFresh, loadLiveSession, type AccessAuth, type GuardOptions } from "./guard";
+import { safeNextPath } from "./next-path";
 import { verifyAccessToken } from "./verified-tokens";
 
 export type { ActionFailure, ActionResult };
@@ -62,6 +63,25 @@ export function toFailure(error: AuthError): ActionFailure {
 }
 
 /**
+ * A form posted before hydration (Next's `Next-Action` header is missing: the
+ * action id rides in the form body) has no script to renew an expired token.
+ * Answered with a value, the page rendered after it would redirect to the
+ * hand-off with a 307, re-posting the form to GET-only /api/auth/resume. So
+ * such a post goes through the hand-off itself (a redirect from an action is a
+ * 303, a GET) and back to the page it came from (its Referer, same-origin by
+ * the Origin check, kept to a path by safeNextPath): still signed in, the form
+ * to send again. (next/navigation is loaded here only: it needs Next's runtime,
+ * which the guard's unit tests do not have.)
+ */
+async function handOffNativePost(request: Request, error: AuthError): Promise<void> {
+  if (error.code !== "token_expired" || request.headers.has("next-action")) return;
+  const referer = request.headers.get("referer");
+  const page = referer && URL.canParse(referer) ? new URL(referer) : null;
+  const { redirect } = await import("next/navigation");
+  redirect(`/api/auth/resume?next=${encodeURIComponent(safeNextPath(page && page.pathname + page.search))}`);
+}
+
+/**
  * `withAuth` for Server Actions: `withAuthAction(action)`, or
  * `withAuthAction(action, { fresh: true | seconds | { maxAge, level } })`.
  * The action gets the same `auth` a route handler gets (with the request),
@@ -76,12 +96,15 @@ export function withAuthAction<A extends unknown[], T>(
   options: GuardOptions = {},
 ): (...args: A) => Promise<ActionResult<T>> {
   return async (...args: A) => {
+    const request = await currentRequest();
     try {
-      const request = await currentRequest();
       const auth = await authenticateAction(request, options);
       return { ok: true, data: await action({ ...auth, request }, ...args) };
     } catch (error) {
-      if (error instanceof AuthError) return toFailure(error);
+      if (error instanceof AuthError) {
+        await handOffNativePost(request, error);
+        return toFailure(error);
+      }
       if (isDatabaseUnavailable(error)) return toFailure(new AuthError("service_unavailable", { retryAfter: 2 }));
       log.error({ err: error }, "server action failed");
       return toFailure(new AuthError("internal_error"));
