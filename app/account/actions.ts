@@ -2,6 +2,7 @@
 
 import { AuthError } from "@/lib/http/errors";
 import { withAuthAction, type ActionResult } from "@/lib/auth/action";
+import { assertFresh } from "@/lib/auth/guard";
 import { startEmailChange } from "@/lib/auth/links/email-change";
 import { emailSchema, nameSchema, updateName } from "@/lib/auth/users";
 
@@ -17,15 +18,16 @@ export const updateProfile = withAuthAction(async ({ user }, name: unknown) => {
 });
 
 // Fresh, like PUT /api/account/email: the e-mail is how an account is
-// recovered, so moving it costs a recent proof of presence.
-const requestEmailChange = withAuthAction(
-  async (auth, email: unknown) => {
-    const parsed = emailSchema.safeParse(email);
-    if (!parsed.success) throw new AuthError("invalid_request", { fields: { email: parsed.error.issues[0]?.message ?? "Enter a valid e-mail address." } });
-    return startEmailChange(auth.request, auth, parsed.data);
-  },
-  { fresh: true },
-);
+// recovered, so moving it costs a recent proof of presence. Unlike the route,
+// the form's malformed address is answered before freshness is asked for: a
+// typo should not cost a password, and the format rules are public. Whether
+// an address is taken (a probe) is still only answered to a fresh session.
+const requestEmailChange = withAuthAction(async (auth, email: unknown) => {
+  const parsed = emailSchema.safeParse(email);
+  if (!parsed.success) throw new AuthError("invalid_request", { fields: { email: parsed.error.issues[0]?.message ?? "Enter a valid e-mail address." } });
+  await assertFresh(auth.claims, auth.user.id, true);
+  return startEmailChange(auth.request, auth, parsed.data);
+});
 
 export type EmailChangeResult = ActionResult<{ pendingEmail: string }> & { email?: string };
 
