@@ -128,7 +128,7 @@ test("one confirmation closes the dialog in every tab and replays each tab's req
     await expect(tab.getByRole("region", { name: "Email" }).getByRole("alert")).toHaveCount(0);
   }
   expect(requests.count("POST /api/auth/fresh-login")).toBe(1);
-  expect(requests.count("PUT /api/account/email")).toBe(4); // each tab: the first try, then its replay
+  expect(requests.count("ACTION /account")).toBe(4); // each tab: the first try, then its replay
   for (const tab of [one, two]) await expect(tab.getByTestId("current-email")).toHaveText(emailInDb(user.id));
 });
 

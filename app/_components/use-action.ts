@@ -7,6 +7,27 @@ import { useCallback, useEffect, useId, useRef, useState } from "react";
 const ACTION_EVENT = "fresh-auth:action";
 
 /**
+ * Page-wide notices: `onReset` runs when ANOTHER action on the page starts;
+ * the returned function announces that this one starts. For forms that keep
+ * their result elsewhere (useActionState); `useAction` uses it too.
+ */
+export function useActionNotices(onReset: () => void): () => void {
+  const reset = useRef(onReset);
+  reset.current = onReset;
+  const id = useId();
+
+  useEffect(() => {
+    const onAction = (event: Event) => {
+      if ((event as CustomEvent<string>).detail !== id) reset.current();
+    };
+    window.addEventListener(ACTION_EVENT, onAction);
+    return () => window.removeEventListener(ACTION_EVENT, onAction);
+  }, [id]);
+
+  return useCallback(() => void window.dispatchEvent(new CustomEvent(ACTION_EVENT, { detail: id })), [id]);
+}
+
+/**
  * Runs an async action with a pending flag and the error it threw. A second
  * call while one is pending is ignored: buttons use aria-disabled rather than
  * `disabled`, so focus stays on them (and returns to them after the re-login
@@ -19,25 +40,16 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<u
   const busy = useRef(false);
   const latest = useRef(action);
   latest.current = action;
-  const reset = useRef(options.onReset);
-  reset.current = options.onReset;
-  const id = useId();
-
-  useEffect(() => {
-    const onAction = (event: Event) => {
-      if ((event as CustomEvent<string>).detail === id) return;
-      setError(null);
-      reset.current?.();
-    };
-    window.addEventListener(ACTION_EVENT, onAction);
-    return () => window.removeEventListener(ACTION_EVENT, onAction);
-  }, [id]);
+  const announce = useActionNotices(() => {
+    setError(null);
+    options.onReset?.();
+  });
 
   const run = useCallback(
     async (...args: A) => {
       if (busy.current) return;
       busy.current = true;
-      window.dispatchEvent(new CustomEvent(ACTION_EVENT, { detail: id }));
+      announce();
       setPending(true);
       setError(null);
       try {
@@ -49,7 +61,7 @@ export function useAction<A extends unknown[]>(action: (...args: A) => Promise<u
         setPending(false);
       }
     },
-    [id],
+    [announce],
   );
 
   return { run, pending, error, setError };

@@ -7,9 +7,17 @@ import { isSecureRequest, readCookies } from "./cookies";
 import { assertSameOrigin } from "./csrf";
 import { AuthError } from "../http/errors";
 import { assertFresh, loadLiveSession, type AccessAuth, type GuardOptions } from "./guard";
+import { safeNextPath } from "./next-path";
 import { verifyAccessToken } from "./verified-tokens";
 
 export type { ActionFailure, ActionResult };
+
+/**
+ * What a guarded action gets: the same `auth` a route handler gets, plus the
+ * action's request rebuilt as a route handler would see it, for the lib
+ * functions that read it (client address and activity, link origin).
+ */
+export type ActionAuth = AccessAuth & { request: Request };
 
 /**
  * A Server Action is a public POST endpoint: anyone who finds its id can call
@@ -55,25 +63,48 @@ export function toFailure(error: AuthError): ActionFailure {
 }
 
 /**
+ * A form posted before hydration (Next's `Next-Action` header is missing: the
+ * action id rides in the form body) has no script to renew an expired token.
+ * Answered with a value, the page rendered after it would redirect to the
+ * hand-off with a 307, re-posting the form to GET-only /api/auth/resume. So
+ * such a post goes through the hand-off itself (a redirect from an action is a
+ * 303, a GET) and back to the page it came from (its Referer, same-origin by
+ * the Origin check, kept to a path by safeNextPath): still signed in, the form
+ * to send again. (next/navigation is loaded here only: it needs Next's runtime,
+ * which the guard's unit tests do not have.)
+ */
+async function handOffNativePost(request: Request, error: AuthError): Promise<void> {
+  if (error.code !== "token_expired" || request.headers.has("next-action")) return;
+  const referer = request.headers.get("referer");
+  const page = referer && URL.canParse(referer) ? new URL(referer) : null;
+  const { redirect } = await import("next/navigation");
+  redirect(`/api/auth/resume?next=${encodeURIComponent(safeNextPath(page && page.pathname + page.search))}`);
+}
+
+/**
  * `withAuth` for Server Actions: `withAuthAction(action)`, or
  * `withAuthAction(action, { fresh: true | seconds | { maxAge, level } })`.
- * The action gets the same `auth` a route handler gets, then its own
- * arguments; the caller gets `{ ok: true, data }` or the API's error as a
+ * The action gets the same `auth` a route handler gets (with the request),
+ * then its own arguments; the caller gets `{ ok: true, data }` or the API's error as a
  * value (`token_expired`, `fresh_token_required` with maxAge/level/methods,
  * `token_revoked`, `invalid_request` with fields, …), which `useAuthAction`
  * (lib/client) acts on: refresh and call again, confirm and call again, or
  * go to /login.
  */
 export function withAuthAction<A extends unknown[], T>(
-  action: (auth: AccessAuth, ...args: A) => Promise<T>,
+  action: (auth: ActionAuth, ...args: A) => Promise<T>,
   options: GuardOptions = {},
 ): (...args: A) => Promise<ActionResult<T>> {
   return async (...args: A) => {
+    const request = await currentRequest();
     try {
-      const auth = await authenticateAction(await currentRequest(), options);
-      return { ok: true, data: await action(auth, ...args) };
+      const auth = await authenticateAction(request, options);
+      return { ok: true, data: await action({ ...auth, request }, ...args) };
     } catch (error) {
-      if (error instanceof AuthError) return toFailure(error);
+      if (error instanceof AuthError) {
+        await handOffNativePost(request, error);
+        return toFailure(error);
+      }
       if (isDatabaseUnavailable(error)) return toFailure(new AuthError("service_unavailable", { retryAfter: 2 }));
       log.error({ err: error }, "server action failed");
       return toFailure(new AuthError("internal_error"));

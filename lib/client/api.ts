@@ -1,6 +1,5 @@
 import type { ActionResult } from "../shared/action-result";
-import { ERROR_STATUS } from "../shared/error-codes";
-import { ApiError, ClientError, errorFromResponse, isSessionGone, NetworkError } from "./errors";
+import { ApiError, ClientError, errorFromFailure, errorFromResponse, isSessionGone, NetworkError } from "./errors";
 import { createRefresher, localExpiry, type TokenClock } from "./refresh";
 import type { SignOutReason, TabChannel } from "./channel";
 import type { SessionEvent, SessionInfo, User } from "./types";
@@ -213,8 +212,8 @@ export function createApiClient(env: ClientEnv) {
       if (user && typeof user.id === "string") env.noteUser(user, "latest");
       return result.data;
     }
-    const { error: code, description, fields, maxAge, retryAfter, level, methods } = result;
-    const error = new ApiError(code, ERROR_STATUS[code], description, fields, maxAge, retryAfter, level, methods);
+    const error = errorFromFailure(result);
+    const code = error.code;
     if (code === "token_expired" && !tried.refresh) {
       await refresher.refreshAfter(sentGeneration);
       return runAction(call, { ...tried, refresh: true });

@@ -1,4 +1,5 @@
-import { isErrorCode, type ErrorBody, type ErrorCode, type FreshLevel } from "../shared/error-codes";
+import type { ActionFailure } from "../shared/action-result";
+import { ERROR_STATUS, isErrorCode, type ErrorBody, type ErrorCode, type FreshLevel } from "../shared/error-codes";
 
 /** Codes the browser adds to the server's list: things that happen on this side of the wire. */
 export type ClientErrorCode = ErrorCode | "network_error" | "reauth_cancelled" | "session_ended" | "passkey_cancelled" | "passkey_failed" | "passkey_rejected";
@@ -99,4 +100,9 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   const remainingHeader = response.headers.get("ratelimit-remaining");
   const attemptsLeft = remainingHeader !== null && /^\d+$/.test(remainingHeader) ? Number(remainingHeader) : undefined;
   return new ApiError(code, response.status, description, fields, maxAge, retryAfter, level, methods, attemptsLeft);
+}
+
+/** The same typed error from a guarded Server Action's refusal (lib/shared/action-result.ts). */
+export function errorFromFailure({ error, description, fields, maxAge, retryAfter, level, methods }: ActionFailure): ApiError {
+  return new ApiError(error, ERROR_STATUS[error], description, fields, maxAge, retryAfter, level, methods);
 }

@@ -14,7 +14,7 @@ const MESSAGES: Record<ClientErrorCode, string> = {
   token_expired: "Your sign-in needs renewing. Try again.",
   invalid_token: "Your sign-in is no longer valid. Please sign in again.",
   token_revoked: "This session was signed out. Please sign in again.",
-  fresh_token_required: "Please confirm it's you to do this.",
+  fresh_token_required: "This needs a recent sign-in. Try again to confirm it's you.",
   invalid_credentials: "That email and password do not match.",
   second_factor_required: "Enter the code from your authenticator app to finish signing in.",
   invalid_link: "This link has expired or was already used. Ask for a new one.",

@@ -5,21 +5,42 @@ import { getDb } from "../../db";
 import { emailChangeConfirmMail, emailChangeNoticeMail } from "../../mail/messages";
 import { queueMail } from "../../mail/send";
 import { AuthError } from "../../http/errors";
+import { clientAddress, requestClient } from "../client-address";
 import { knownAddressPrefix } from "../known-address";
+import { limitProbing } from "../rate-limit";
 import { isUniqueViolation, PUBLIC_USER_SELECT, type PublicUser } from "../users";
 import { takeMailBudget } from "./limits";
+import { linkOrigin } from "./origin";
 import { findLiveLink, issueLinkToken, useLink } from "./tokens";
 
 /**
- * PUT /api/account/email. Nothing changes yet: the NEW address gets a link,
+ * The one entry for an e-mail change, shared by PUT /api/account/email and
+ * the `changeEmail` Server Action (app/account/actions.ts), so both hold the
+ * same limits, record the same event and send the same mails. The caller has
+ * checked the session is fresh and validated `email` (emailSchema).
+ *
+ * A 409 says the address has an account, so, as on register, each one counts
+ * as a failure against the client address, and against this user ("user:"
+ * keys never collide with e-mails): one signed-in account is no faster a way
+ * to list who has signed up than register is. Mails it sends are bounded by
+ * the account's mail budget (links/limits.ts).
+ */
+export async function startEmailChange(request: Request, { user, sessionId }: { user: { id: string; email: string }; sessionId: string }, email: string): Promise<{ pendingEmail: string }> {
+  const keys = { account: `user:${user.id}`, address: clientAddress(request) };
+  const event = { userId: user.id, type: "email_change_requested", ...requestClient(request), sessionId, detail: { email } } as const;
+  return limitProbing(keys, () => requestEmailChange(user, email, linkOrigin(request), event));
+}
+
+/**
+ * Nothing changes yet: the NEW address gets a link,
  * and the OLD one a notice (with the way back: a password reset, which also
  * voids the pending link by bumping the credential version). An account
  * taken over through a stolen session therefore cannot move its e-mail (and
  * with it, password recovery) to the thief without the owner hearing of it,
  * and never to an address the thief does not read.
  *
- * An address already taken is refused now (409, counted by the route like
- * register's); one taken later is refused when the link is used.
+ * An address already taken is refused now (409, counted by startEmailChange
+ * like register's); one taken later is refused when the link is used.
  */
 export async function requestEmailChange(user: { id: string; email: string }, newEmail: string, origin: string, event?: NewEvent): Promise<{ pendingEmail: string }> {
   if (newEmail === user.email) throw new AuthError("invalid_request", { fields: { email: "This is already your email." } });
