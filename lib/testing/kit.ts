@@ -7,6 +7,7 @@ import { request as playwrightRequest, type BrowserContext, type Page } from "@p
 import { isIP } from "node:net";
 import { Secret, TOTP } from "otpauth";
 import type { AuthMethod } from "../shared/api-types";
+import { EXPIRY_KEY } from "../shared/storage-keys";
 import type { AgentRequest, AgentResponse, MintedPasskey, MintedSession, MintedTotp, SessionState } from "./protocol";
 import { addVirtualAuthenticator, type VirtualAuthenticator } from "./virtual-authenticator";
 
@@ -32,6 +33,8 @@ export interface KitSession {
   user: KitUser;
   /** The refresh token the browser holds (for stealRefreshToken). */
   refresh: string;
+  /** How presence was proved, as the session's tokens say. */
+  methods: AuthMethod[];
 }
 
 /** A passkey stored for the user and held by the page's virtual authenticator. */
@@ -215,7 +218,7 @@ export class AuthKit {
       userAgent: options.userAgent ?? "Playwright (auth kit)",
     });
     await context.addCookies(cookiesFor(this.options.baseURL, minted));
-    return { id: minted.sessionId, user, refresh: minted.refresh };
+    return { id: minted.sessionId, user, refresh: minted.refresh, methods: options.methods ?? ["password"] };
   }
 
   /**
@@ -223,10 +226,29 @@ export class AuthKit {
    * the page's back: e.g. `access_expired` while a page is open, so the next
    * request meets token_expired although the page's clock thinks it is valid.
    */
-  async setAccessState(context: BrowserContext, session: KitSession, state: Exclude<SessionState, "fresh">, methods: AuthMethod[] = ["password"]): Promise<void> {
+  async setAccessState(context: BrowserContext, session: KitSession, state: Exclude<SessionState, "fresh">, methods: AuthMethod[] = session.methods): Promise<void> {
     const access = await this.agent.call<string>({ op: "mintAccess", userId: session.user.id, sessionId: session.id, state, methods });
     const [cookie] = cookiesFor(this.options.baseURL, { sessionId: session.id, access, refresh: session.refresh, csrf: "", maxAgeSeconds: 3600 });
     await context.addCookies([cookie]);
+  }
+
+  /**
+   * The access token's life runs out for the server AND for the page, with no
+   * real wait: the cookie becomes a genuine expired token of the same session,
+   * and the record every tab keeps of when that token expires (localStorage,
+   * lib/shared/storage-keys.ts) says it has passed, as a wait would leave it.
+   * The page's wrapper then renews BEFORE its next request. (For a page that
+   * does not know, and meets token_expired: setAccessState(…, "access_expired").)
+   * What only real time shows (the timeline's "Access token expired" line,
+   * computed from the clock) still needs the wait.
+   */
+  async expireAccess(target: Page | BrowserContext, session: KitSession): Promise<void> {
+    const context = "context" in target ? target.context() : target;
+    await this.setAccessState(context, session, "access_expired");
+    // One page of the origin is enough: every tab reads the same storage. With none open, a page learns at load.
+    const origin = new URL(this.options.baseURL).origin;
+    const page = context.pages().find((open) => open.url().startsWith(origin));
+    await page?.evaluate((key) => localStorage.setItem(key, String(Date.now() - 1000)), EXPIRY_KEY);
   }
 
   /** Ends the session as another device would (sessions list, password change elsewhere). */
