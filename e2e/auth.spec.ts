@@ -100,7 +100,7 @@ test("a full page load with an expired access token shows the signed-in page, no
 });
 
 test("clicking around across expiries never shows a login form", async ({ page, user, kit }) => {
-  const session = await kit.signIn(page.context(), user);
+  const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/");
   const visited: string[] = [];
   page.on("framenavigated", (frame) => {

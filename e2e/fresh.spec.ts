@@ -10,7 +10,7 @@ import { countRequests, expect, test, userExists, type SeededUser } from "./fixt
  * token is not fresh, so a sensitive action asks to confirm it's you.
  */
 async function staleAccountPage(page: Page, user: SeededUser, kit: AuthKit) {
-  const session = await kit.signIn(page.context(), user);
+  const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
   await page.waitForLoadState("networkidle");
   await kit.expireAccess(page, session);

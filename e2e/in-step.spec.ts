@@ -108,7 +108,7 @@ test("freshness counts seconds in the last minute, and the end of the fresh wind
 });
 
 test("one confirmation closes the dialog in every tab and replays each tab's request; both pages show the server's address", async ({ context, user, cleanup, kit }) => {
-  const session = await kit.signIn(context, user);
+  const session = await kit.signIn(context, user, { accessTtlSeconds: 60 }); // expires when the test says
   const one = await context.newPage();
   const two = await context.newPage();
   await one.goto("/account");

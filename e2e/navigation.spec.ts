@@ -16,7 +16,7 @@ async function watchForBlankFrames(page: Page) {
 }
 
 test("header links after expiry: the token is renewed first, the page and header stay on screen, one refresh per expiry", async ({ page, user, kit }) => {
-  const session = await kit.signIn(page.context(), user);
+  const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/");
   await expect(page.getByTestId("fresh-badge")).toHaveText("Fresh");
   const paths: string[] = [];

@@ -50,7 +50,7 @@ test("without a known expiry, the wrapper still recovers from token_expired with
 });
 
 test("two tabs after expiry stay signed in with one refresh between them", async ({ context, user, kit }) => {
-  const session = await kit.signIn(context, user);
+  const session = await kit.signIn(context, user, { accessTtlSeconds: 60 }); // expires when the test says
   const one = await context.newPage();
   const two = await context.newPage();
   await one.goto("/");
@@ -72,7 +72,7 @@ test("without Web Locks, the localStorage lease keeps three tabs signed in, refr
   await context.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
   });
-  const session = await kit.signIn(context, user);
+  const session = await kit.signIn(context, user, { accessTtlSeconds: 60 }); // expires when the test says
   const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
   for (const tab of tabs) await tab.goto("/");
   expect(await tabs[0].evaluate(() => navigator.locks)).toBeUndefined();

@@ -19,19 +19,22 @@ import { signAccessToken, verifyToken } from "../auth/tokens";
 import { createUser, normalizeEmail } from "../auth/users";
 import type { AgentRequest, AgentResponse, MintedPasskey, MintedSession, MintedTotp, SessionState } from "./protocol";
 
-async function mintSession(input: { userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string }): Promise<MintedSession> {
+async function mintSession(input: { userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string; accessTtlSeconds?: number }): Promise<MintedSession> {
   const { AUTH_FRESH_TTL } = getConfig();
   const now = Date.now();
   // Freshness is a matter of auth_time: to be past the window, the proof was made before it.
   const proofAt = input.state === "freshness_ended" ? new Date(now - (AUTH_FRESH_TTL + 5) * 1000) : new Date(now);
   const issued = await createSession(input.userId, input.userAgent, proofOf(input.methods, proofAt));
   let access = issued.access;
-  if (input.state === "not_fresh" || input.state === "access_expired") {
-    // What a refresh would have handed out: the same session, fresh: false.
-    // An expired one is a genuine token whose exp has passed, so the server
-    // answers token_expired and the browser's wrapper refreshes, as in life.
-    const expiresAt = input.state === "access_expired" ? new Date(now - 1000) : new Date(issued.view.accessExpiresAt);
-    access = await signAccessToken({ userId: input.userId, sessionId: issued.view.id, fresh: false, authTime: proofAt, methods: input.methods, expiresAt });
+  if (input.state === "not_fresh" || input.state === "access_expired" || input.accessTtlSeconds !== undefined) {
+    // not_fresh: what a refresh would have handed out, the same session with
+    // fresh: false. An expired one is a genuine token whose exp has passed, so
+    // the server answers token_expired and the browser's wrapper refreshes, as
+    // in life. accessTtlSeconds: the same token with a life the test chose.
+    const life = input.accessTtlSeconds === undefined ? new Date(issued.view.accessExpiresAt) : new Date(now + input.accessTtlSeconds * 1000);
+    const expiresAt = input.state === "access_expired" ? new Date(now - 1000) : life;
+    const fresh = input.state === "fresh" || input.state === "freshness_ended";
+    access = await signAccessToken({ userId: input.userId, sessionId: issued.view.id, fresh, authTime: proofAt, methods: input.methods, expiresAt });
   }
   return { sessionId: issued.view.id, access, refresh: issued.refresh!, csrf: issued.csrf, maxAgeSeconds: Math.floor(issued.maxAgeSeconds) };
 }

@@ -68,6 +68,13 @@ export interface SignInOptions {
   /** How presence was proved; default ["password"]. */
   methods?: AuthMethod[];
   userAgent?: string;
+  /**
+   * The first access token's life, when the test will end it itself
+   * (expireAccess, setAccessState): on a slow machine a short server TTL
+   * (4 s in e2e) would otherwise run out by itself mid-test and renew at a
+   * moment the test does not choose. Default: the server's AUTH_ACCESS_TTL.
+   */
+  accessTtlSeconds?: number;
 }
 
 // __dirname, not import.meta: Playwright loads this file as CommonJS, and Node
@@ -216,6 +223,7 @@ export class AuthKit {
       state: options.state ?? "fresh",
       methods: options.methods ?? ["password"],
       userAgent: options.userAgent ?? "Playwright (auth kit)",
+      accessTtlSeconds: options.accessTtlSeconds,
     });
     await context.addCookies(cookiesFor(this.options.baseURL, minted));
     return { id: minted.sessionId, user, refresh: minted.refresh, methods: options.methods ?? ["password"] };

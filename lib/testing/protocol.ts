@@ -40,7 +40,7 @@ export interface MintedTotp {
 
 export type AgentRequest =
   | { op: "createUser"; email?: string; password: string; name?: string; emailVerified?: boolean }
-  | { op: "mintSession"; userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string }
+  | { op: "mintSession"; userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string; accessTtlSeconds?: number }
   | { op: "probeToken" }
   | { op: "mintAccess"; userId: string; sessionId: string; state: Exclude<SessionState, "fresh">; methods: AuthMethod[] }
   | { op: "revokeSession"; sessionId: string }
