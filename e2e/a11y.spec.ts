@@ -1,5 +1,5 @@
 import { expectAccessible } from "./axe";
-import { signIn, test } from "./fixtures";
+import { test } from "./fixtures";
 
 test("the signed-out pages have no serious accessibility violations", async ({ page }) => {
   for (const path of ["/login", "/register", "/login?status=deleted", "/unavailable?next=%2Faccount", "/forgot-password", "/reset-password", "/verify-email"]) {
@@ -8,8 +8,8 @@ test("the signed-out pages have no serious accessibility violations", async ({ p
   }
 });
 
-test("the signed-in pages have no serious accessibility violations", async ({ page, user }) => {
-  await signIn(page, user);
+test("the signed-in pages have no serious accessibility violations", async ({ page, user, kit }) => {
+  await kit.signIn(page.context(), user);
   for (const path of ["/", "/account"]) {
     await page.goto(path);
     await page.getByRole("heading", { level: 1 }).waitFor();

@@ -1,11 +1,11 @@
-import { expect, signIn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
-test("change password: a wrong current password is explained, the right one works and ends other sessions", async ({ browser, user }) => {
+test("change password: a wrong current password is explained, the right one works and ends other sessions", async ({ browser, user, kit }) => {
   const mine = await browser.newContext();
   const theirs = await browser.newContext();
   try {
-    await signIn(mine, user);
-    await signIn(theirs, user);
+    await kit.signIn(mine, user);
+    await kit.signIn(theirs, user);
     const page = await mine.newPage();
     await page.goto("/account");
     const form = page.getByRole("region", { name: "Password" });
@@ -31,12 +31,12 @@ test("change password: a wrong current password is explained, the right one work
   }
 });
 
-test("sign out other sessions, and rename, from the account page", async ({ browser, user }) => {
+test("sign out other sessions, and rename, from the account page", async ({ browser, user, kit }) => {
   const mine = await browser.newContext();
   const theirs = await browser.newContext();
   try {
-    await signIn(mine, user);
-    await signIn(theirs, user);
+    await kit.signIn(mine, user);
+    await kit.signIn(theirs, user);
     const other = await theirs.newPage();
     await other.goto("/");
     const page = await mine.newPage();

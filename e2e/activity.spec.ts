@@ -1,4 +1,4 @@
-import { expect, seedEvents, signIn, test } from "./fixtures";
+import { expect, seedEvents, test } from "./fixtures";
 
 test("a sign-in shows in Security activity as this device", async ({ page, user }) => {
   await page.goto("/login");
@@ -17,12 +17,12 @@ test("a sign-in shows in Security activity as this device", async ({ page, user 
   await expect(section.getByRole("button", { name: "Sign out that session" })).toHaveCount(0);
 });
 
-test("another device's sign-in can be signed out from the activity list, by keyboard", async ({ browser, user }) => {
+test("another device's sign-in can be signed out from the activity list, by keyboard", async ({ browser, user, kit }) => {
   const mine = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const theirs = await browser.newContext();
   try {
-    await signIn(mine, user);
-    await signIn(theirs, user);
+    await kit.signIn(mine, user);
+    await kit.signIn(theirs, user);
     const other = await theirs.newPage();
     await other.goto("/");
     await expect(other.getByText(user.email).first()).toBeVisible();
@@ -54,10 +54,10 @@ test("another device's sign-in can be signed out from the activity list, by keyb
   }
 });
 
-test("Show more loads the next 50 events", async ({ page, user }) => {
+test("Show more loads the next 50 events", async ({ page, user, kit }) => {
   const hour = 3600_000;
   seedEvents(user.id, Array.from({ length: 60 }, (_, i) => new Date(Date.now() - (i + 1) * hour)));
-  await signIn(page, user);
+  await kit.signIn(page.context(), user);
   await page.goto("/account");
   const section = page.getByRole("region", { name: "Security activity" });
   const events = section.getByRole("list", { name: "Security activity" }).getByRole("listitem");

@@ -3,7 +3,7 @@
 // out, and the scripts that make the pages work (hydration, the forms, the
 // hand-off page) all run.
 import type { Page } from "@playwright/test";
-import { expect, signIn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
 /** Collects what Chromium says about the policy: a violation is logged to the console as an error. */
 function watchViolations(page: Page): string[] {
@@ -33,9 +33,9 @@ test("signed out: /login, /register, /unavailable, a 404 and the hand-offs run u
   expect(violations).toEqual([]);
 });
 
-test("signed in: /, /account, a save and a client-side navigation run under the policy with no violation", async ({ page, user }) => {
+test("signed in: /, /account, a save and a client-side navigation run under the policy with no violation", async ({ page, user, kit }) => {
   const violations = watchViolations(page);
-  await signIn(page, user);
+  await kit.signIn(page.context(), user);
   await page.goto("/");
   await expect(page.getByTestId("fresh-badge")).toHaveText("Fresh");
   await page.goto("/account");

@@ -1,27 +1,17 @@
-// Users are seeded straight into the server's database (the same rows and the
-// same password hashing the app uses) and removed after each test, so tests
-// never depend on each other or on the register form.
-import { createHmac, randomUUID } from "node:crypto";
-import { expect, test as base, type BrowserContext, type Page, type Request } from "@playwright/test";
-import bcrypt from "bcryptjs";
+// The project's fixtures on top of the auth kit (lib/testing): `user` is made
+// by the app's own createUser and removed after each test with anything it
+// turned into, so tests never depend on each other or on the register form.
+// A test that needs a STATE (signed in, not fresh, expired, with a passkey or
+// TOTP) asks the kit for it in one line; the forms have their own journeys.
+import { randomUUID } from "node:crypto";
+import type { BrowserContext, Page, Request } from "@playwright/test";
 import Database from "better-sqlite3";
+import { expect, test as kitTest, type KitUser } from "../lib/testing/fixtures";
 
 export { expect };
 export const PASSWORD = "correct horse battery staple";
 
-export interface SeededUser {
-  id: string;
-  email: string;
-  name: string;
-  password: string;
-}
-
-/** The pre-hash of lib/auth/bcrypt-worker.mjs; cost 4 as the server is configured. */
-function hashPassword(password: string): string {
-  const prehash = createHmac("sha256", "fresh-auth/password/v1").update(password.normalize("NFKC")).digest("base64");
-  return bcrypt.hashSync(prehash, 4);
-}
-const PASSWORD_HASH = hashPassword(PASSWORD);
+export type SeededUser = KitUser;
 
 function withDb<T>(work: (db: Database.Database) => T): T {
   const file = process.env.E2E_DB_FILE;
@@ -34,32 +24,6 @@ function withDb<T>(work: (db: Database.Database) => T): T {
   }
 }
 
-export function seedUser(name = "Ada Lovelace"): SeededUser {
-  const user = { id: randomUUID(), email: `e2e-${randomUUID().slice(0, 12)}@example.com`, name, password: PASSWORD };
-  withDb((db) =>
-    db
-      .prepare(`INSERT INTO "User" ("id", "email", "name", "passwordHash", "updatedAt") VALUES (?, ?, ?, ?, ?)`)
-      .run(user.id, user.email, user.name, PASSWORD_HASH, new Date().toISOString()),
-  );
-  return user;
-}
-
-/** Removes users (and their sessions) by e-mail, including ones a test registered or renamed. */
-export function deleteUsers(emails: string[], ids: string[] = []) {
-  withDb((db) => {
-    const doomed = [
-      ...ids,
-      ...emails.flatMap((email) => (db.prepare(`SELECT "id" FROM "User" WHERE "email" = ?`).all(email) as { id: string }[]).map((row) => row.id)),
-    ];
-    for (const id of doomed) {
-      db.prepare(`DELETE FROM "Session" WHERE "userId" = ?`).run(id);
-      db.prepare(`DELETE FROM "Passkey" WHERE "userId" = ?`).run(id);
-      db.prepare(`DELETE FROM "SecurityEvent" WHERE "userId" = ?`).run(id);
-      db.prepare(`DELETE FROM "User" WHERE "id" = ?`).run(id);
-    }
-  });
-}
-
 /** Older `confirmed` events for a user, one per time given (the activity list's paging). */
 export function seedEvents(userId: string, times: Date[]) {
   withDb((db) => {
@@ -70,12 +34,6 @@ export function seedEvents(userId: string, times: Date[]) {
 
 export function userExists(id: string): boolean {
   return withDb((db) => db.prepare(`SELECT 1 FROM "User" WHERE "id" = ?`).get(id) !== undefined);
-}
-
-/** Signs a browser context in through the API (the form has its own test): cookies land in the context. */
-export async function signIn(context: BrowserContext | Page, user: SeededUser) {
-  const response = await context.request.post("/api/auth/login", { data: { email: user.email, password: user.password } });
-  expect(response.status(), await response.text()).toBe(200);
 }
 
 /** Counts API requests by "METHOD /path" (Server Actions as "ACTION /page") from the moment it is called. */
@@ -96,21 +54,19 @@ export function countRequests(target: Page | BrowserContext) {
 }
 
 interface Fixtures {
-  /** A seeded user, removed after the test with anything it turned into. */
+  /** A user made by the kit ("Ada Lovelace", PASSWORD), removed after the test. */
   user: SeededUser;
   /** E-mails a test creates (register, change e-mail): cleaned up afterwards. */
   cleanup: string[];
 }
 
-export const test = base.extend<Fixtures>({
-  cleanup: async ({}, use) => {
+export const test = kitTest.extend<Fixtures>({
+  cleanup: async ({ kit }, use) => {
     const emails: string[] = [];
     await use(emails);
-    deleteUsers(emails);
+    await kit.cleanup(emails);
   },
-  user: async ({ cleanup }, use) => {
-    const user = seedUser();
-    await use(user);
-    deleteUsers(cleanup, [user.id]);
+  user: async ({ kit }, use) => {
+    await use(await kit.createUser({ name: "Ada Lovelace", password: PASSWORD }));
   },
 });

@@ -1,7 +1,6 @@
 // Every form speaks plainly, marks the field at fault, and keeps one layout.
 import type { Locator, Page } from "@playwright/test";
-import { deleteUsers, expect, PASSWORD, seedUser, signIn, test } from "./fixtures";
-import { PAST_EXPIRY_MS } from "./timing";
+import { expect, PASSWORD, test } from "./fixtures";
 
 /** a sits above b on the page. */
 async function above(a: Locator, b: Locator) {
@@ -9,7 +8,7 @@ async function above(a: Locator, b: Locator) {
   expect(boxA && boxB && boxA.y + boxA.height <= boxB.y + 1, "expected the first element above the second").toBe(true);
 }
 
-test("empty passwords get plain sentences, never a validator's text; the message sits between the fields and the button", async ({ page, user }) => {
+test("empty passwords get plain sentences, never a validator's text; the message sits between the fields and the button", async ({ page, user, kit }) => {
   await page.goto("/login");
   await page.getByLabel("Email").fill(user.email);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
@@ -20,7 +19,7 @@ test("empty passwords get plain sentences, never a validator's text; the message
   await above(page.getByLabel("Password"), alert);
   await above(alert, page.getByRole("button", { name: "Sign in", exact: true }));
 
-  await signIn(page, user);
+  await kit.signIn(page.context(), user);
   await page.goto("/account");
   const form = page.getByRole("region", { name: "Password" });
   await form.getByLabel("New password").fill("a brand new passphrase");
@@ -44,26 +43,22 @@ test("register: the message sits between the fields and the button, and a taken 
   await expect(page).toHaveURL("/login");
 });
 
-test("an e-mail that is taken marks the field on Account too", async ({ page, user }) => {
-  const other = seedUser("Charles Babbage");
-  try {
-    await signIn(page, user);
-    await page.goto("/account");
-    await page.waitForTimeout(PAST_EXPIRY_MS); // the same path on a fast or a slow machine: confirm first
-    await page.getByLabel("New email").fill(other.email);
-    await page.getByRole("button", { name: "Change email" }).click();
-    const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
-    await dialog.getByLabel("Password").fill(user.password);
-    await dialog.getByRole("button", { name: "Confirm" }).click();
-    await expect(dialog).toBeHidden();
-    await expect(page.getByLabel("New email")).toHaveAttribute("aria-invalid", "true");
-    await expect(page.getByRole("region", { name: "Email" }).getByText("That email belongs to another account.")).toBeVisible();
-  } finally {
-    deleteUsers([], [other.id]);
-  }
+test("an e-mail that is taken marks the field on Account too", async ({ page, user, kit }) => {
+  const other = await kit.createUser({ name: "Charles Babbage" });
+  // Not fresh, so the same path on a fast or a slow machine: confirm first.
+  await kit.signIn(page.context(), user, { state: "not_fresh" });
+  await page.goto("/account");
+  await page.getByLabel("New email").fill(other.email);
+  await page.getByRole("button", { name: "Change email" }).click();
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await dialog.getByLabel("Password").fill(user.password);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByLabel("New email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByRole("region", { name: "Email" }).getByText("That email belongs to another account.")).toBeVisible();
 });
 
-test("weak input is refused with clear messages: a password of spaces, a name of spaces, the same password again", async ({ page, user, cleanup }) => {
+test("weak input is refused with clear messages: a password of spaces, a name of spaces, the same password again", async ({ page, user, cleanup, kit }) => {
   const email = `e2e-weak-${Date.now()}@example.com`;
   cleanup.push(email);
   await page.goto("/register");
@@ -76,7 +71,7 @@ test("weak input is refused with clear messages: a password of spaces, a name of
   expect(direct.status()).toBe(400);
   expect((await direct.json()).fields.password).toContain("only spaces");
 
-  await signIn(page, user);
+  await kit.signIn(page.context(), user);
   await page.goto("/account");
   await page.getByLabel("Name", { exact: true }).fill("   ");
   await page.getByRole("button", { name: "Save" }).click();
@@ -90,7 +85,7 @@ test("weak input is refused with clear messages: a password of spaces, a name of
   await expect(form.getByText("Choose a new password, different from your current one.")).toBeVisible();
   await expect(form.getByText("Password changed")).toHaveCount(0);
   // The server holds both rules for clients that skip the form (a new sign-in: the access token is short).
-  await signIn(page, user);
+  await kit.signIn(page.context(), user);
   const csrf = (await page.context().cookies()).find((c) => c.name === "csrf_token")?.value ?? "";
   const [blankName, same] = await Promise.all([
     page.request.patch("/api/me", { data: { name: "   " }, headers: { "X-CSRF-Token": csrf } }),
@@ -100,7 +95,7 @@ test("weak input is refused with clear messages: a password of spaces, a name of
   expect((await same.json()).fields.newPassword).toBe("Choose a new password, different from your current one.");
 });
 
-test("an old notice clears when the user acts again", async ({ page, user }) => {
+test("an old notice clears when the user acts again", async ({ page, user, kit }) => {
   await page.goto("/login?status=deleted");
   await expect(page.getByRole("status")).toContainText("deleted");
   await page.getByLabel("Email").fill(user.email);
@@ -109,7 +104,9 @@ test("an old notice clears when the user acts again", async ({ page, user }) => 
   await expect(page.getByRole("main").getByRole("alert")).toContainText("do not match");
   await expect(page.getByText("Your account has been deleted", { exact: false })).toHaveCount(0);
 
-  await signIn(page, user);
+  // Fresh for the whole test: a renewal mid-test (4 s tokens, a slow machine)
+  // would make the e-mail change ask to confirm instead of judging the address.
+  await kit.signIn(page.context(), user, { accessTtlSeconds: 60 });
   await page.goto("/account");
   await page.getByLabel("Name", { exact: true }).fill("Ada King");
   await page.getByRole("button", { name: "Save" }).click();
@@ -120,8 +117,8 @@ test("an old notice clears when the user acts again", async ({ page, user }) => 
   await expect(page.getByText("Name saved.")).toHaveCount(0);
 });
 
-test("\"Sign out other sessions\" is unavailable when no other device is signed in", async ({ page, user }) => {
-  await signIn(page, user);
+test("\"Sign out other sessions\" is unavailable when no other device is signed in", async ({ page, user, kit }) => {
+  await kit.signIn(page.context(), user);
   await page.goto("/account");
   await expect(page.getByText("No other device is signed in.")).toBeVisible();
   await expect(page.getByRole("button", { name: "Sign out other sessions" })).toBeDisabled();
@@ -137,34 +134,29 @@ async function noSidewaysScroll(page: Page) {
   expect(scroll).toBeLessThanOrEqual(width);
 }
 
-test("long names and e-mails wrap or truncate at 390 and 1280 px, the full value still there", async ({ browser }) => {
-  const long = seedUser(`Ada ${"Augusta".repeat(12)} King-Noel Countess of Lovelace`);
-  try {
-    for (const width of [390, 1280]) {
-      const context = await browser.newContext({ viewport: { width, height: 900 } });
-      const page = await context.newPage();
-      await signIn(page, long);
-      for (const path of ["/", "/account"]) {
-        await page.goto(path);
-        await page.getByRole("heading", { level: 1 }).waitFor();
-        await noSidewaysScroll(page);
-      }
-      await page.goto("/");
-      await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Hello, ${long.name}`);
-      await context.close();
+test("long names and e-mails wrap or truncate at 390 and 1280 px, the full value still there", async ({ browser, kit }) => {
+  const long = await kit.createUser({ name: `Ada ${"Augusta".repeat(12)} King-Noel Countess of Lovelace` });
+  for (const width of [390, 1280]) {
+    const context = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await context.newPage();
+    await kit.signIn(context, long);
+    for (const path of ["/", "/account"]) {
+      await page.goto(path);
+      await page.getByRole("heading", { level: 1 }).waitFor();
+      await noSidewaysScroll(page);
     }
-  } finally {
-    deleteUsers([], [long.id]);
+    await page.goto("/");
+    await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Hello, ${long.name}`);
+    await context.close();
   }
 });
 
-test("Delete: the safe choice comes first on one row at 390 px, and cancelling the password step returns focus to it", async ({ browser, user }) => {
+test("Delete: the safe choice comes first on one row at 390 px, and cancelling the password step returns focus to it", async ({ browser, user, kit }) => {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
   try {
-    await signIn(page, user);
+    await kit.signIn(context, user, { state: "not_fresh" });
     await page.goto("/account");
-    await page.waitForTimeout(PAST_EXPIRY_MS);
     await page.getByRole("button", { name: "Delete account" }).click();
     const dialog = page.getByRole("dialog", { name: "Delete account?" });
     const keep = dialog.getByRole("button", { name: "Keep my account" });

@@ -1,19 +1,25 @@
 import { expectAccessible } from "./axe";
 import { screenshotPath } from "./screens";
-import { countRequests, expect, signIn, test, userExists } from "./fixtures";
-import { PAST_EXPIRY_MS } from "./timing";
+import type { Page } from "@playwright/test";
+import type { AuthKit } from "../lib/testing/kit";
+import { countRequests, expect, test, userExists, type SeededUser } from "./fixtures";
 
-/** An account page whose token has expired: the next request refreshes, and the new token is not fresh. */
-async function staleAccountPage(page: import("@playwright/test").Page, user: import("./fixtures").SeededUser) {
-  await signIn(page, user);
+/**
+ * An account page whose token has expired (for the server and in the page's
+ * record, as after a wait): the next request refreshes first, and the new
+ * token is not fresh, so a sensitive action asks to confirm it's you.
+ */
+async function staleAccountPage(page: Page, user: SeededUser, kit: AuthKit) {
+  const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
-  await page.waitForTimeout(PAST_EXPIRY_MS);
+  await page.waitForLoadState("networkidle");
+  await kit.expireAccess(page, session);
 }
 
-test("change e-mail through the dialog: wrong then right password, the original request replayed", async ({ page, user, cleanup }) => {
+test("change e-mail through the dialog: wrong then right password, the original request replayed", async ({ page, user, cleanup, kit }) => {
   const newEmail = `e2e-moved-${Date.now()}@example.com`;
   cleanup.push(newEmail);
-  await staleAccountPage(page, user);
+  await staleAccountPage(page, user, kit);
   const requests = countRequests(page);
   const sent: string[] = [];
   page.on("request", (request) => {
@@ -53,8 +59,8 @@ test("change e-mail through the dialog: wrong then right password, the original 
   await expect(page.getByRole("status").filter({ hasText: `Check ${newEmail}` })).toBeVisible();
 });
 
-test("Cancel and Escape reject the waiting request calmly and change nothing", async ({ page, user }) => {
-  await staleAccountPage(page, user);
+test("Cancel and Escape reject the waiting request calmly and change nothing", async ({ page, user, kit }) => {
+  await staleAccountPage(page, user, kit);
   const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
 
   await page.getByLabel("New email").fill("e2e-never@example.com");
@@ -75,8 +81,8 @@ test("Cancel and Escape reject the waiting request calmly and change nothing", a
   await expect(page).toHaveURL("/account");
 });
 
-test("delete account asks for the password (a wrong one first), replays once, then lands on /login saying it was deleted", async ({ page, user }) => {
-  await staleAccountPage(page, user);
+test("delete account asks for the password (a wrong one first), replays once, then lands on /login saying it was deleted", async ({ page, user, kit }) => {
+  await staleAccountPage(page, user, kit);
   const requests = countRequests(page);
   await page.getByRole("button", { name: "Delete account" }).click();
   const confirmDelete = page.getByRole("dialog", { name: "Delete account?" });

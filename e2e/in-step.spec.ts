@@ -1,10 +1,11 @@
 // The page and every tab stay in step with the session: the user shown, the
 // timeline, the "Confirm it's you" dialog, and the end of the session.
 import Database from "better-sqlite3";
-import { countRequests, expect, signIn, test } from "./fixtures";
+import { countRequests, expect, test } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
 const RELOGIN = "Confirm it's you";
+const FIREFOX = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/140.0";
 
 function emailInDb(id: string): string {
   const db = new Database(process.env.E2E_DB_FILE as string, { readonly: true, timeout: 5_000 });
@@ -24,8 +25,8 @@ function setEmailInDb(id: string, email: string) {
   }
 }
 
-test("a saved name shows in every tab at once; an e-mail changed elsewhere shows in the header and home page without a reload", async ({ context, user, cleanup }) => {
-  await signIn(context, user);
+test("a saved name shows in every tab at once; an e-mail changed elsewhere shows in the header and home page without a reload", async ({ context, user, cleanup, kit }) => {
+  await kit.signIn(context, user);
   const account = await context.newPage();
   const home = await context.newPage();
   await account.goto("/account");
@@ -48,12 +49,12 @@ test("a saved name shows in every tab at once; an e-mail changed elsewhere shows
   await expect(account.getByTestId("current-email")).toHaveText(moved);
 });
 
-test("the e-mail form's change shows in the header at once", async ({ page, user, cleanup }) => {
+test("the e-mail form's change shows in the header at once", async ({ page, user, cleanup, kit }) => {
   const moved = `e2e-form-${Date.now()}@example.com`;
   cleanup.push(moved);
-  await signIn(page, user);
+  // Not fresh (as after a renewal): the change asks to confirm it's you.
+  await kit.signIn(page.context(), user, { state: "not_fresh" });
   await page.goto("/account");
-  await page.waitForTimeout(PAST_EXPIRY_MS); // the same path on a fast or a slow machine: renewed, not fresh
   await page.getByLabel("New email").fill(moved);
   await page.getByRole("button", { name: "Change email" }).click();
   const dialog = page.getByRole("dialog", { name: RELOGIN });
@@ -67,8 +68,8 @@ test("the e-mail form's change shows in the header at once", async ({ page, user
   await expect(page.getByTestId("current-email")).toHaveText(now);
 });
 
-test("the timeline tells expiry and renewal, the badge is a polite live region, and every tab shows the same story", async ({ context, user }) => {
-  await signIn(context, user);
+test("the timeline tells expiry and renewal, the badge is a polite live region, and every tab shows the same story", async ({ context, user, kit }) => {
+  await kit.signIn(context, user);
   const one = await context.newPage();
   const two = await context.newPage();
   await one.goto("/");
@@ -78,6 +79,7 @@ test("the timeline tells expiry and renewal, the badge is a polite live region, 
   const timeline = (tab: typeof one) => tab.getByRole("list", { name: "Timeline" }).getByRole("listitem");
   // Whatever happened while the tabs opened (a slow machine may already have
   // renewed once), the token now current expires on the timeline, then renews.
+  // A real wait, not the kit: the timeline derives "expired" from the clock.
   await one.waitForTimeout(PAST_EXPIRY_MS);
   await expect(timeline(one).last()).toContainText("Access token expired");
   await one.getByRole("button", { name: "Check status" }).click();
@@ -91,9 +93,9 @@ test("the timeline tells expiry and renewal, the badge is a polite live region, 
   await expect.poll(() => timeline(two).allInnerTexts()).toEqual(story);
 });
 
-test("freshness counts seconds in the last minute, and the end of the fresh window is on the timeline", async ({ page, user }) => {
+test("freshness counts seconds in the last minute, and the end of the fresh window is on the timeline", async ({ page, user, kit }) => {
   await page.clock.install();
-  await signIn(page, user);
+  await kit.signIn(page.context(), user);
   await page.goto("/");
   await expect(page.getByTestId("fresh-detail")).toHaveText("fresh for 10 more minutes");
   // The browser's clock runs on into the last minute of the 10-minute window:
@@ -105,13 +107,16 @@ test("freshness counts seconds in the last minute, and the end of the fresh wind
   await expect(page.getByRole("list", { name: "Timeline" }).getByRole("listitem").filter({ hasText: "Fresh window ended" })).toHaveCount(1);
 });
 
-test("one confirmation closes the dialog in every tab and replays each tab's request; both pages show the server's address", async ({ context, user, cleanup }) => {
-  await signIn(context, user);
+test("one confirmation closes the dialog in every tab and replays each tab's request; both pages show the server's address", async ({ context, user, cleanup, kit }) => {
+  const session = await kit.signIn(context, user, { accessTtlSeconds: 60 }); // expires when the test says
   const one = await context.newPage();
   const two = await context.newPage();
   await one.goto("/account");
   await two.goto("/account");
-  await one.waitForTimeout(PAST_EXPIRY_MS);
+  for (const tab of [one, two]) await tab.waitForLoadState("networkidle");
+  // Expired, and the tabs know: the first change renews (not fresh) before it
+  // is sent, so each tab's change is refused once for freshness, then replayed.
+  await kit.expireAccess(context, session);
   const requests = countRequests(context);
   const emails = [`e2e-one-${Date.now()}@example.com`, `e2e-two-${Date.now()}@example.com`];
   cleanup.push(...emails);
@@ -132,8 +137,8 @@ test("one confirmation closes the dialog in every tab and replays each tab's req
   for (const tab of [one, two]) await expect(tab.getByTestId("current-email")).toHaveText(emailInDb(user.id));
 });
 
-test("signing out in one tab takes the other to /login at once, saying why", async ({ context, user }) => {
-  await signIn(context, user);
+test("signing out in one tab takes the other to /login at once, saying why", async ({ context, user, kit }) => {
+  await kit.signIn(context, user);
   const one = await context.newPage();
   const two = await context.newPage();
   await one.goto("/account");
@@ -146,12 +151,12 @@ test("signing out in one tab takes the other to /login at once, saying why", asy
   await expect(two.getByText("You were signed out in another tab.")).toHaveCount(0); // said once
 });
 
-test("a session ended from another device, or expired, says so on /login", async ({ browser, user }) => {
+test("a session ended from another device, or expired, says so on /login", async ({ browser, user, kit }) => {
   const mine = await browser.newContext();
-  const theirs = await browser.newContext({ userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/140.0" });
+  const theirs = await browser.newContext({ userAgent: FIREFOX });
   try {
-    await signIn(mine, user);
-    await signIn(theirs, user);
+    const session = await kit.signIn(mine, user);
+    await kit.signIn(theirs, user, { userAgent: FIREFOX });
     const other = await theirs.newPage();
     await other.goto("/");
     const page = await mine.newPage();
@@ -162,7 +167,7 @@ test("a session ended from another device, or expired, says so on /login", async
     await expect(other.getByRole("status")).toHaveText("This session was ended from another device.");
 
     // The session's own life ran out: its refresh cookie is gone.
-    await page.waitForTimeout(PAST_EXPIRY_MS);
+    await kit.expireAccess(page, session);
     await mine.clearCookies({ name: "refresh_token" });
     await page.getByLabel("Name", { exact: true }).fill("Ada");
     await page.getByRole("button", { name: "Save" }).click();
@@ -174,11 +179,11 @@ test("a session ended from another device, or expired, says so on /login", async
   }
 });
 
-test("Back after sign-out, or after the session ended elsewhere, never shows the account", async ({ browser, user }) => {
+test("Back after sign-out, or after the session ended elsewhere, never shows the account", async ({ browser, user, kit }) => {
   const mine = await browser.newContext();
   const theirs = await browser.newContext();
   try {
-    await signIn(mine, user);
+    await kit.signIn(mine, user);
     const page = await mine.newPage();
     await page.goto("/account");
     await page.getByRole("banner").getByRole("button", { name: "Sign out" }).click();
@@ -188,10 +193,10 @@ test("Back after sign-out, or after the session ended elsewhere, never shows the
     await expect(page.getByText(user.email)).toHaveCount(0);
 
     // Signed in again; the account page sits in history while another device ends the session.
-    await signIn(mine, user);
+    await kit.signIn(mine, user);
     await page.goto("/account");
     await page.goto("/login?status=signed-out"); // any full navigation away
-    await signIn(theirs, user);
+    await kit.signIn(theirs, user);
     const other = await theirs.newPage();
     await other.goto("/account");
     await other.getByRole("button", { name: "Sign out other sessions" }).click();
@@ -207,12 +212,12 @@ test("Back after sign-out, or after the session ended elsewhere, never shows the
   }
 });
 
-test("a page restored from the back/forward cache stays hidden until its session is re-checked, and a dead one goes to /login", async ({ browser, user }) => {
+test("a page restored from the back/forward cache stays hidden until its session is re-checked, and a dead one goes to /login", async ({ browser, user, kit }) => {
   const mine = await browser.newContext();
   const theirs = await browser.newContext();
   try {
-    await signIn(mine, user);
-    await signIn(theirs, user);
+    await kit.signIn(mine, user);
+    await kit.signIn(theirs, user);
     const page = await mine.newPage();
     await page.goto("/account");
     // Alive: hidden while checking, then shown again.

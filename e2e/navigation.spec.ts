@@ -1,6 +1,5 @@
 import type { Page } from "@playwright/test";
-import { countRequests, expect, signIn, test } from "./fixtures";
-import { PAST_EXPIRY_MS } from "./timing";
+import { countRequests, expect, test } from "./fixtures";
 
 /** Counts animation frames in which the header or the page's heading was missing (a blank screen). */
 async function watchForBlankFrames(page: Page) {
@@ -16,8 +15,8 @@ async function watchForBlankFrames(page: Page) {
   return () => page.evaluate(() => (window as unknown as { blankFrames: number }).blankFrames);
 }
 
-test("header links after expiry: the token is renewed first, the page and header stay on screen, one refresh per expiry", async ({ page, user }) => {
-  await signIn(page, user);
+test("header links after expiry: the token is renewed first, the page and header stay on screen, one refresh per expiry", async ({ page, user, kit }) => {
+  const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/");
   await expect(page.getByTestId("fresh-badge")).toHaveText("Fresh");
   const paths: string[] = [];
@@ -26,7 +25,8 @@ test("header links after expiry: the token is renewed first, the page and header
   const nav = page.getByRole("navigation", { name: "Main" });
   const refreshesPerExpiry: number[] = [];
   for (const [link, heading] of [["Account", "Account"], ["Home", /^Hello/], ["Account", "Account"]] as const) {
-    await page.waitForTimeout(PAST_EXPIRY_MS);
+    await page.waitForLoadState("networkidle");
+    await kit.expireAccess(page, session); // expired, and the page knows: it renews before navigating
     const requests = countRequests(page);
     await nav.getByRole("link", { name: link }).click();
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
@@ -44,8 +44,8 @@ test("header links after expiry: the token is renewed first, the page and header
   await expect(page.getByRole("dialog")).toHaveCount(0);
 });
 
-test("offline, a header link keeps the user on the page with the forms' calm message, typed text kept", async ({ page, context, user }) => {
-  await signIn(page, user);
+test("offline, a header link keeps the user on the page with the forms' calm message, typed text kept", async ({ page, context, user, kit }) => {
+  await kit.signIn(context, user);
   await page.goto("/account");
   await page.getByLabel("Name", { exact: true }).fill("Half-typed name");
   await context.setOffline(true);

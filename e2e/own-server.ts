@@ -17,22 +17,23 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startOwnServer(env: Record<string, string>): Promise<{ base: string; stop(): Promise<void> }> {
+/** `env` is the server's whole configuration: give it to an AuthKit to mint states for this server. */
+export async function startOwnServer(env: Record<string, string>): Promise<{ base: string; env: Record<string, string>; stop(): Promise<void> }> {
   const port = await freePort();
   const file = path.resolve(".tmp", `e2e-own-${process.pid}-${Date.now()}.db`);
   let output = "";
+  const serverEnv: Record<string, string> = {
+    PORT: String(port),
+    DATABASE_URL: `file:${file}`,
+    AUTH_SECRET: "e2e-own-secret-0123456789abcdef-0123456789abcdef",
+    AUTH_BCRYPT_COST: "4",
+    LOG_LEVEL: "warn",
+    NEXT_TELEMETRY_DISABLED: "1",
+    WEB_CONCURRENCY: "1",
+    ...env,
+  };
   const child: ChildProcess = spawn(process.execPath, ["scripts/start.mjs", "--no-build"], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      DATABASE_URL: `file:${file}`,
-      AUTH_SECRET: "e2e-own-secret-0123456789abcdef-0123456789abcdef",
-      AUTH_BCRYPT_COST: "4",
-      LOG_LEVEL: "warn",
-      NEXT_TELEMETRY_DISABLED: "1",
-      WEB_CONCURRENCY: "1",
-      ...env,
-    },
+    env: { ...process.env, ...serverEnv },
     stdio: ["ignore", "pipe", "pipe"],
   });
   child.stdout?.on("data", (d) => (output += d));
@@ -47,6 +48,7 @@ export async function startOwnServer(env: Record<string, string>): Promise<{ bas
   }
   return {
     base,
+    env: serverEnv,
     stop: async () => {
       if (child.exitCode === null) {
         child.kill("SIGTERM");

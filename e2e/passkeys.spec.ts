@@ -1,38 +1,30 @@
-import { countRequests, expect, signIn, test, type SeededUser } from "./fixtures";
-import { PAST_EXPIRY_MS } from "./timing";
-import { addVirtualAuthenticator, LOCALHOST_BASE } from "./webauthn";
 import type { Page } from "@playwright/test";
+import { countRequests, expect, test } from "./fixtures";
+import { addVirtualAuthenticator, LOCALHOST_BASE } from "./webauthn";
 
+// WebAuthn needs a domain as RP ID: the same server, addressed as localhost
+// (the kit's cookies and passkeys follow the test's baseURL).
 test.use({ baseURL: LOCALHOST_BASE });
 
-async function addPasskeyThroughPage(page: Page, confirmWithPassword?: string) {
+async function addPasskeyThroughPage(page: Page, confirmWithPassword: string) {
   const section = page.getByRole("region", { name: "Passkeys" });
   await section.getByRole("button", { name: "Add a passkey" }).click();
-  if (confirmWithPassword) {
-    // Not fresh: the same dialog asks first (no passkey yet, so the password), then the addition goes on.
-    const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
-    await expect(dialog.getByRole("button", { name: "Use a passkey" })).toHaveCount(0);
-    await dialog.getByLabel("Password").fill(confirmWithPassword);
-    await dialog.getByRole("button", { name: "Confirm" }).click();
-    await expect(dialog).toBeHidden();
-  }
+  // Not fresh: the same dialog asks first (no passkey yet, so the password), then the addition goes on.
+  const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
+  await expect(dialog.getByRole("button", { name: "Use a passkey" })).toHaveCount(0);
+  await dialog.getByLabel("Password").fill(confirmWithPassword);
+  await dialog.getByRole("button", { name: "Confirm" }).click();
+  await expect(dialog).toBeHidden();
   await expect(section.getByRole("status")).toContainText("Passkey added");
   return section;
 }
 
-/** A seeded user signed in on localhost, on /account, with one passkey added through the page. */
-async function withPasskey(page: Page, user: SeededUser) {
-  const authenticator = await addVirtualAuthenticator(page);
-  await signIn(page, user);
+test("rename, then remove a passkey: not fresh any more, so the dialog confirms with the passkey and the removal goes on", async ({ page, user, kit }) => {
+  // Added through the page (the other tests get theirs from the kit), on a session that is not fresh.
+  await addVirtualAuthenticator(page);
+  const session = await kit.signIn(page.context(), user, { state: "not_fresh" });
   await page.goto("/account");
-  // The shared server's access tokens live 4 s: wait them out, so adding always asks first.
-  await page.waitForTimeout(PAST_EXPIRY_MS);
   const section = await addPasskeyThroughPage(page, user.password);
-  return { authenticator, section };
-}
-
-test("rename, then remove a passkey: not fresh any more, so the dialog confirms with the passkey and the removal goes on", async ({ page, user }) => {
-  const { section } = await withPasskey(page, user);
   const row = section.getByRole("listitem").first();
   await row.getByRole("button", { name: "Rename" }).click();
   await expect(row.getByLabel("Passkey name")).toBeFocused();
@@ -41,7 +33,8 @@ test("rename, then remove a passkey: not fresh any more, so the dialog confirms 
   await expect(section.getByRole("listitem", { name: "Work laptop" })).toBeVisible();
   await expect(section.getByRole("listitem", { name: "Work laptop" }).getByRole("button", { name: "Rename" })).toBeFocused();
 
-  await page.waitForTimeout(PAST_EXPIRY_MS);
+  // Confirmed a minute ago, not fresh any more (as after a renewal).
+  await kit.setAccessState(page.context(), session, "not_fresh");
   const requests = countRequests(page);
   await section.getByRole("listitem", { name: "Work laptop" }).getByRole("button", { name: "Remove" }).click();
   const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
@@ -54,9 +47,10 @@ test("rename, then remove a passkey: not fresh any more, so the dialog confirms 
   expect(requests.count("POST /api/auth/fresh-login")).toBe(1);
 });
 
-test("a closed passkey prompt keeps the dialog open with a calm message; the password still works; Escape cancels", async ({ page, user }) => {
-  const { authenticator } = await withPasskey(page, user);
-  await page.waitForTimeout(PAST_EXPIRY_MS);
+test("a closed passkey prompt keeps the dialog open with a calm message; the password still works; Escape cancels", async ({ page, user, kit }) => {
+  const { authenticator } = await kit.addPasskey(page, user);
+  await kit.signIn(page.context(), user, { state: "not_fresh" });
+  await page.goto("/account");
   await authenticator.setUserVerified(false); // the prompt fails as if closed
   await page.getByLabel("New email").fill(`e2e-moved-${Date.now()}@example.com`);
   await page.getByRole("button", { name: "Change email" }).click();
@@ -79,10 +73,11 @@ test("a closed passkey prompt keeps the dialog open with a calm message; the pas
   await expect(page.getByRole("button", { name: "Change email" })).toBeFocused();
 });
 
-test("the dialog at 390 px: everything inside the viewport, nothing scrolls sideways", async ({ page, user }) => {
+test("the dialog at 390 px: everything inside the viewport, nothing scrolls sideways", async ({ page, user, kit }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await withPasskey(page, user);
-  await page.waitForTimeout(PAST_EXPIRY_MS);
+  await kit.addPasskey(page, user);
+  await kit.signIn(page.context(), user, { state: "not_fresh" });
+  await page.goto("/account");
   await page.getByRole("button", { name: "Delete account" }).click();
   await page.getByRole("button", { name: "Delete permanently" }).click();
   const dialog = page.getByRole("dialog", { name: "Confirm it's you" });
@@ -100,8 +95,10 @@ test("the dialog at 390 px: everything inside the viewport, nothing scrolls side
   await page.screenshot({ path: "test-results/passkeys-account-390.png", fullPage: true });
 });
 
-test("the Email field's autofill offers the passkey: picking it signs in, no button pressed (conditional mediation)", async ({ page, user }) => {
-  await withPasskey(page, user);
+test("the Email field's autofill offers the passkey: picking it signs in, no button pressed (conditional mediation)", async ({ page, user, kit }) => {
+  await kit.addPasskey(page, user);
+  await kit.signIn(page.context(), user);
+  await page.goto("/account");
   await page.getByRole("button", { name: "Sign out" }).first().click();
   // The virtual authenticator picks the passkey from the autofill request by itself.
   await expect(page).toHaveURL("/", { timeout: 20_000 });

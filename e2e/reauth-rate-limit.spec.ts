@@ -1,22 +1,28 @@
 import { expect, test } from "@playwright/test";
+import { AuthKit } from "../lib/testing/kit";
 import { startOwnServer } from "./own-server";
-import { PAST_EXPIRY_MS, ACCESS_TTL_SECONDS } from "./timing";
+import { ACCESS_TTL_SECONDS } from "./timing";
 
 // Three failures per 8 seconds: the third wrong password blocks the session's
 // budget for the window, so the countdown can be watched to its end.
+// The kit is this server's own (its secret and database), for the state.
 let server: Awaited<ReturnType<typeof startOwnServer>>;
+let kit: AuthKit;
 test.beforeAll(async () => {
   server = await startOwnServer({ AUTH_RATE_LIMIT_ACCOUNT: "3/8s", AUTH_RATE_LIMIT_ADDRESS: "50/8s", AUTH_ACCESS_TTL: `${ACCESS_TTL_SECONDS}s` });
+  kit = new AuthKit({ baseURL: server.base, serverEnv: server.env });
 });
-test.afterAll(() => server?.stop());
+test.afterAll(async () => {
+  kit?.stop();
+  await server?.stop();
+});
 
 test("rate limited in the dialog: Confirm disabled with a live countdown from Retry-After, then the right password works", async ({ page }) => {
-  const email = `e2e-limited-${Date.now()}@example.com`;
   const password = "correct horse battery staple";
-  const registered = await page.request.post(`${server.base}/api/auth/register`, { data: { email, password, name: "Ada" } });
-  expect(registered.status()).toBe(201);
+  const user = await kit.createUser({ name: "Ada", password });
+  // Not fresh: the change asks to confirm it's you.
+  await kit.signIn(page.context(), user, { state: "not_fresh" });
   await page.goto(`${server.base}/account`);
-  await page.waitForTimeout(PAST_EXPIRY_MS);
 
   await page.getByLabel("New email").fill(`moved-${Date.now()}@example.com`);
   await page.getByRole("button", { name: "Change email" }).click();

@@ -1,8 +1,12 @@
-import { countRequests, expect, signIn, test } from "./fixtures";
+import { countRequests, expect, test } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
-test("after expiry, a page making several requests refreshes exactly once, one extra round trip in all", async ({ page, user }) => {
-  await signIn(page, user);
+// The refresh flow's real-time journey: the one test here that waits out a
+// real access token (4 s on the e2e server) instead of asking the kit, so the
+// wrapper's own clock, the server's Date header and a token that truly
+// expired meet as in life. The others get the same states from the kit.
+test("after expiry, a page making several requests refreshes exactly once, one extra round trip in all", async ({ page, user, kit }) => {
+  await kit.signIn(page.context(), user);
   await page.goto("/");
   await expect(page.getByTestId("fresh-badge")).toHaveText("Fresh");
   await page.waitForTimeout(PAST_EXPIRY_MS);
@@ -18,10 +22,12 @@ test("after expiry, a page making several requests refreshes exactly once, one e
   await expect(page).toHaveURL("/");
 });
 
-test("a request that meets an expired token costs exactly one extra round trip", async ({ page, user }) => {
-  await signIn(page, user);
+test("a request that meets an expired token costs exactly one extra round trip", async ({ page, user, kit }) => {
+  const session = await kit.signIn(page.context(), user);
   await page.goto("/account");
-  await page.waitForTimeout(PAST_EXPIRY_MS);
+  await page.waitForLoadState("networkidle"); // the page's own reads are done
+  // Expired for the server and in the page's record: the wrapper renews first.
+  await kit.expireAccess(page, session);
   const requests = countRequests(page);
   await page.getByLabel("Name", { exact: true }).fill("Ada King");
   await page.getByRole("button", { name: "Save" }).click();
@@ -29,10 +35,12 @@ test("a request that meets an expired token costs exactly one extra round trip",
   expect(requests.seen).toEqual(["POST /api/auth/refresh", "ACTION /account"]);
 });
 
-test("without a known expiry, the wrapper still recovers from token_expired with one refresh and one retry", async ({ page, user }) => {
-  await signIn(page, user);
+test("without a known expiry, the wrapper still recovers from token_expired with one refresh and one retry", async ({ page, user, kit }) => {
+  const session = await kit.signIn(page.context(), user);
   await page.goto("/account");
-  await page.waitForTimeout(PAST_EXPIRY_MS);
+  await page.waitForLoadState("networkidle"); // the page's own reads are done
+  // Expired behind the page's back: only the server's token_expired can tell it.
+  await kit.setAccessState(page.context(), session, "access_expired");
   await page.evaluate(() => localStorage.removeItem("fresh-auth:access-expires-at"));
   const requests = countRequests(page);
   await page.getByLabel("Name", { exact: true }).fill("Ada Byron");
@@ -41,13 +49,14 @@ test("without a known expiry, the wrapper still recovers from token_expired with
   expect(requests.seen).toEqual(["ACTION /account", "POST /api/auth/refresh", "ACTION /account"]);
 });
 
-test("two tabs after expiry stay signed in with one refresh between them", async ({ context, user }) => {
-  await signIn(context, user);
+test("two tabs after expiry stay signed in with one refresh between them", async ({ context, user, kit }) => {
+  const session = await kit.signIn(context, user, { accessTtlSeconds: 60 }); // expires when the test says
   const one = await context.newPage();
   const two = await context.newPage();
   await one.goto("/");
   await two.goto("/");
-  await one.waitForTimeout(PAST_EXPIRY_MS);
+  for (const tab of [one, two]) await tab.waitForLoadState("networkidle");
+  await kit.expireAccess(context, session);
   const requests = countRequests(context);
   await Promise.all([one.getByRole("button", { name: "Check status" }).click(), two.getByRole("button", { name: "Check status" }).click()]);
   for (const tab of [one, two]) {
@@ -58,16 +67,17 @@ test("two tabs after expiry stay signed in with one refresh between them", async
   expect(requests.count("POST /api/auth/refresh")).toBe(1);
 });
 
-test("without Web Locks, the localStorage lease keeps three tabs signed in, refreshing for all of them", async ({ context, user }) => {
+test("without Web Locks, the localStorage lease keeps three tabs signed in, refreshing for all of them", async ({ context, user, kit }) => {
   // Older browsers: the wrapper falls back to a lease in localStorage (lib/client/browser-env.ts).
   await context.addInitScript(() => {
     Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
   });
-  await signIn(context, user);
+  const session = await kit.signIn(context, user, { accessTtlSeconds: 60 }); // expires when the test says
   const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
   for (const tab of tabs) await tab.goto("/");
   expect(await tabs[0].evaluate(() => navigator.locks)).toBeUndefined();
-  await tabs[0].waitForTimeout(PAST_EXPIRY_MS);
+  for (const tab of tabs) await tab.waitForLoadState("networkidle");
+  await kit.expireAccess(context, session);
   const requests = countRequests(context);
   await Promise.all(tabs.map((tab) => tab.getByRole("button", { name: "Check status" }).click()));
   for (const tab of tabs) {
@@ -81,12 +91,13 @@ test("without Web Locks, the localStorage lease keeps three tabs signed in, refr
   expect(requests.count("POST /api/auth/refresh")).toBeLessThanOrEqual(2);
 });
 
-test("revoking another session signs it out on its next request", async ({ browser, user }) => {
+test("revoking another session signs it out on its next request", async ({ browser, user, kit }) => {
+  const firefox = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/140.0";
   const mine = await browser.newContext();
-  const theirs = await browser.newContext({ userAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Firefox/140.0" });
+  const theirs = await browser.newContext({ userAgent: firefox });
   try {
-    await signIn(mine, user);
-    await signIn(theirs, user);
+    await kit.signIn(mine, user);
+    await kit.signIn(theirs, user, { userAgent: firefox });
     const other = await theirs.newPage();
     await other.goto("/");
     const page = await mine.newPage();

@@ -1,12 +1,11 @@
 // Screenshots of every screen this pass changed, at desktop and phone widths,
 // into test-results/screens/ (ignored by git) for a person to look at.
-import { deleteUsers, expect, seedUser, signIn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 import { screenshotPath } from "./screens";
-import { PAST_EXPIRY_MS } from "./timing";
 
 for (const width of [1280, 390]) {
-  test(`screens at ${width} px`, async ({ browser }) => {
-    const user = seedUser(`Ada Augusta King-Noel, Countess of Lovelace ${"and more ".repeat(4)}`);
+  test(`screens at ${width} px`, async ({ browser, kit }) => {
+    const user = await kit.createUser({ name: `Ada Augusta King-Noel, Countess of Lovelace ${"and more ".repeat(4)}` });
     const context = await browser.newContext({ viewport: { width, height: width > 500 ? 900 : 844 } });
     try {
       const page = await context.newPage();
@@ -27,9 +26,10 @@ for (const width of [1280, 390]) {
       await expect(page.getByRole("link", { name: "Sign in instead?" })).toBeVisible();
       await shot("register-taken");
 
-      await signIn(page, user);
+      const session = await kit.signIn(context, user);
       await page.goto("/");
-      await page.waitForTimeout(PAST_EXPIRY_MS);
+      await page.waitForLoadState("networkidle");
+      await kit.expireAccess(page, session); // the next request renews, and the timeline says so
       await page.getByRole("button", { name: "Check status" }).click();
       await expect(page.getByText("Access token renewed silently")).toBeVisible();
       await shot("home-timeline");
@@ -49,7 +49,6 @@ for (const width of [1280, 390]) {
       await shot("delete-dialog");
     } finally {
       await context.close();
-      deleteUsers([], [user.id]);
     }
   });
 }

@@ -1,12 +1,12 @@
 // Issue 10, item 8: "Sign out" must never say it worked when it did not. Any
 // answer other than 2xx means the session may still be active; the page says
 // so and offers Try again, and nobody is sent to a "You have signed out" page.
-import { expect, signIn, test } from "./fixtures";
+import { expect, test } from "./fixtures";
 
 const cookieNames = async (page: import("@playwright/test").Page) => (await page.context().cookies()).map((c) => c.name).sort();
 
-test("logout refused by the server (403, a CSRF value that is not this session's): says the session may still be active", async ({ page, user }) => {
-  await signIn(page, user);
+test("logout refused by the server (403, a CSRF value that is not this session's): says the session may still be active", async ({ page, user, kit }) => {
+  await kit.signIn(page.context(), user);
   await page.goto("/");
   // A planted value the real server refuses: no stub, the real 403.
   await page.evaluate(() => (document.cookie = "csrf_token=planted; path=/"));
@@ -21,8 +21,8 @@ test("logout refused by the server (403, a CSRF value that is not this session's
   await expect(page.getByText(user.email).first()).toBeVisible();
 });
 
-test("logout answering 503 (database down): no 'signed out' page; Try again signs out once the server is back", async ({ page, user }) => {
-  await signIn(page, user);
+test("logout answering 503 (database down): no 'signed out' page; Try again signs out once the server is back", async ({ page, user, kit }) => {
+  await kit.signIn(page.context(), user);
   await page.goto("/");
   // The outage is simulated at the network: the e2e server's database is shared by every test.
   await page.route("**/api/auth/logout", (route) =>

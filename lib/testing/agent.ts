@@ -6,28 +6,35 @@
 // `server-only`; here it runs exactly as the unit tests do
 // (`node --conditions=react-server --import tsx`). Never imported by app code.
 import "server-only";
-import { randomUUID } from "node:crypto";
+import { generateKeyPairSync, randomBytes, randomUUID } from "node:crypto";
+import { isoCBOR } from "@simplewebauthn/server/helpers";
+import { Secret, TOTP } from "otpauth";
 import { getConfig } from "../config";
 import { getDb } from "../db";
+import { addPasskey, countPasskeys } from "../auth/proofs/passkey-store";
 import { proofOf, type AuthMethod } from "../auth/proofs/proof";
+import { enableTotp, startTotpEnrollment } from "../auth/proofs/totp-factor";
 import { createSession, revokeSession, rotateRefreshToken } from "../auth/sessions";
 import { signAccessToken, verifyToken } from "../auth/tokens";
 import { createUser, normalizeEmail } from "../auth/users";
-import type { AgentRequest, AgentResponse, MintedSession, SessionState } from "./protocol";
+import type { AgentRequest, AgentResponse, MintedPasskey, MintedSession, MintedTotp, SessionState } from "./protocol";
 
-async function mintSession(input: { userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string }): Promise<MintedSession> {
+async function mintSession(input: { userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string; accessTtlSeconds?: number }): Promise<MintedSession> {
   const { AUTH_FRESH_TTL } = getConfig();
   const now = Date.now();
   // Freshness is a matter of auth_time: to be past the window, the proof was made before it.
   const proofAt = input.state === "freshness_ended" ? new Date(now - (AUTH_FRESH_TTL + 5) * 1000) : new Date(now);
   const issued = await createSession(input.userId, input.userAgent, proofOf(input.methods, proofAt));
   let access = issued.access;
-  if (input.state === "not_fresh" || input.state === "access_expired") {
-    // What a refresh would have handed out: the same session, fresh: false.
-    // An expired one is a genuine token whose exp has passed, so the server
-    // answers token_expired and the browser's wrapper refreshes, as in life.
-    const expiresAt = input.state === "access_expired" ? new Date(now - 1000) : new Date(issued.view.accessExpiresAt);
-    access = await signAccessToken({ userId: input.userId, sessionId: issued.view.id, fresh: false, authTime: proofAt, methods: input.methods, expiresAt });
+  if (input.state === "not_fresh" || input.state === "access_expired" || input.accessTtlSeconds !== undefined) {
+    // not_fresh: what a refresh would have handed out, the same session with
+    // fresh: false. An expired one is a genuine token whose exp has passed, so
+    // the server answers token_expired and the browser's wrapper refreshes, as
+    // in life. accessTtlSeconds: the same token with a life the test chose.
+    const life = input.accessTtlSeconds === undefined ? new Date(issued.view.accessExpiresAt) : new Date(now + input.accessTtlSeconds * 1000);
+    const expiresAt = input.state === "access_expired" ? new Date(now - 1000) : life;
+    const fresh = input.state === "fresh" || input.state === "freshness_ended";
+    access = await signAccessToken({ userId: input.userId, sessionId: issued.view.id, fresh, authTime: proofAt, methods: input.methods, expiresAt });
   }
   return { sessionId: issued.view.id, access, refresh: issued.refresh!, csrf: issued.csrf, maxAgeSeconds: Math.floor(issued.maxAgeSeconds) };
 }
@@ -41,6 +48,57 @@ async function stealRefreshToken(refresh: string): Promise<void> {
   const claims = await verifyToken(refresh, "refresh");
   const first = await rotateRefreshToken(claims);
   await rotateRefreshToken(await verifyToken(first.refresh!, "refresh"));
+}
+
+/**
+ * A passkey as a completed registration would leave it: a P-256 key pair made
+ * here, its public half stored (COSE, as @simplewebauthn stores it) by the
+ * app's own addPasskey, security event included. The private half goes to the
+ * browser's virtual authenticator, so a sign-in or a "Use a passkey"
+ * confirmation in the real UI then runs the real assertion check against it.
+ */
+async function mintPasskey(userId: string, name: string | undefined): Promise<MintedPasskey> {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" });
+  const jwk = publicKey.export({ format: "jwk" });
+  // kty EC2, alg ES256, crv P-256, x, y (RFC 9053), the key an authenticator attests.
+  const cose = isoCBOR.encode(new Map<number, number | Uint8Array>([[1, 2], [3, -7], [-1, 1], [-2, Buffer.from(jwk.x!, "base64url")], [-3, Buffer.from(jwk.y!, "base64url")]]));
+  const credentialId = randomBytes(16).toString("base64url");
+  const passkey = await addPasskey(
+    userId,
+    {
+      credentialId,
+      publicKey: Buffer.from(cose).toString("base64url"),
+      counter: 0,
+      transports: ["internal"],
+      deviceType: "singleDevice",
+      backedUp: false,
+      name: name || `Passkey ${(await countPasskeys(userId)) + 1}`,
+    },
+    { userAgent: "Playwright (auth kit)", ip: "" },
+  );
+  return {
+    id: passkey.id,
+    name: passkey.name,
+    credentialId,
+    privateKey: privateKey.export({ format: "der", type: "pkcs8" }).toString("base64"),
+    userHandle: Buffer.from(userId, "utf8").toString("base64"),
+  };
+}
+
+/**
+ * Two-step sign-in turned on through the app's own set-up: a sealed seed from
+ * startTotpEnrollment, then enableTotp with a correct code, which issues the
+ * recovery codes. The code used is the PREVIOUS step's (inside the ±1 window),
+ * so the test's authenticator can give the current and next codes at once.
+ */
+async function turnOnTotp(userId: string): Promise<MintedTotp> {
+  const user = await getDb().user.findUniqueOrThrow({ where: { id: userId }, select: { id: true, email: true } });
+  const { secret } = await startTotpEnrollment(user);
+  const now = Date.now();
+  const usedStep = Math.floor(now / 30_000) - 1;
+  const code = TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: usedStep * 30_000 });
+  const recoveryCodes = await enableTotp(userId, code, now);
+  return { secret, recoveryCodes, usedStep };
 }
 
 async function handle(request: AgentRequest): Promise<unknown> {
@@ -78,6 +136,10 @@ async function handle(request: AgentRequest): Promise<unknown> {
       const { count } = await getDb().user.deleteMany({ where: { OR: [{ id: { in: request.ids } }, { email: { in: request.emails.map(normalizeEmail) } }] } });
       return count;
     }
+    case "addPasskey":
+      return mintPasskey(request.userId, request.name);
+    case "enableTotp":
+      return turnOnTotp(request.userId);
   }
 }
 

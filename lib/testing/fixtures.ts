@@ -13,7 +13,7 @@ import { test as base } from "@playwright/test";
 import { AuthKit } from "./kit";
 
 export { expect } from "@playwright/test";
-export { KIT_PASSWORD, type KitSession, type KitUser, type SessionState } from "./kit";
+export { KIT_PASSWORD, type KitPasskey, type KitSession, type KitTotp, type KitUser, type SessionState } from "./kit";
 
 interface WorkerFixtures {
   authKitServerEnv: Record<string, string | undefined>;
@@ -33,8 +33,10 @@ export const test = base.extend<{ kit: AuthKit }, WorkerFixtures>({
     },
     { scope: "worker" },
   ],
-  kit: async ({ workerKit }, use) => {
-    await use(workerKit);
-    await workerKit.cleanup();
+  // The test's own baseURL (a spec may address the server as localhost for passkeys).
+  kit: async ({ workerKit, baseURL }, use) => {
+    const kit = baseURL ? workerKit.at(baseURL) : workerKit;
+    await use(kit);
+    await kit.cleanup();
   },
 });

@@ -3,9 +3,13 @@
 // code (agent.ts) — no UI, no waiting, and no test-only endpoint on the server.
 import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
-import { request as playwrightRequest, type BrowserContext } from "@playwright/test";
+import { request as playwrightRequest, type BrowserContext, type Page } from "@playwright/test";
+import { isIP } from "node:net";
+import { Secret, TOTP } from "otpauth";
 import type { AuthMethod } from "../shared/api-types";
-import type { AgentRequest, AgentResponse, MintedSession, SessionState } from "./protocol";
+import { EXPIRY_KEY } from "../shared/storage-keys";
+import type { AgentRequest, AgentResponse, MintedPasskey, MintedSession, MintedTotp, SessionState } from "./protocol";
+import { addVirtualAuthenticator, type VirtualAuthenticator } from "./virtual-authenticator";
 
 export type { SessionState };
 
@@ -29,6 +33,33 @@ export interface KitSession {
   user: KitUser;
   /** The refresh token the browser holds (for stealRefreshToken). */
   refresh: string;
+  /** How presence was proved, as the session's tokens say. */
+  methods: AuthMethod[];
+}
+
+/** A passkey stored for the user and held by the page's virtual authenticator. */
+export interface KitPasskey {
+  /** The Passkey row's id. */
+  id: string;
+  name: string;
+  /** base64url. */
+  credentialId: string;
+  /** The page's authenticator: its credentials, or a prompt the user closes (setUserVerified(false)). */
+  authenticator: VirtualAuthenticator;
+}
+
+/** Two-step sign-in, on; `code()` is the user's authenticator app. */
+export interface KitTotp {
+  /** The base32 seed, as the set-up screen shows it. */
+  secret: string;
+  /** The ten codes issued when it was turned on, none used yet. */
+  recoveryCodes: string[];
+  /**
+   * The next code the server will take. A code is accepted once (no replay in
+   * its step), so each call moves one step on: the current one and the next
+   * (±1 step is allowed) come at once, a third waits for the clock to turn.
+   */
+  code(): Promise<string>;
 }
 
 export interface SignInOptions {
@@ -37,6 +68,13 @@ export interface SignInOptions {
   /** How presence was proved; default ["password"]. */
   methods?: AuthMethod[];
   userAgent?: string;
+  /**
+   * The first access token's life, when the test will end it itself
+   * (expireAccess, setAccessState): on a slow machine a short server TTL
+   * (4 s in e2e) would otherwise run out by itself mid-test and renew at a
+   * moment the test does not choose. Default: the server's AUTH_ACCESS_TTL.
+   */
+  accessTtlSeconds?: number;
 }
 
 // __dirname, not import.meta: Playwright loads this file as CommonJS, and Node
@@ -99,16 +137,49 @@ function cookiesFor(baseURL: string, minted: MintedSession) {
   ];
 }
 
+/** One virtual authenticator per page: a second passkey joins the first. */
+const authenticators = new WeakMap<Page, Promise<VirtualAuthenticator>>();
+
+/** A TOTP code generator walking forward from the step the server last accepted. */
+function authenticatorApp(secret: string, usedStep: number): () => Promise<string> {
+  let last = usedStep;
+  return async function code() {
+    for (;;) {
+      const current = Math.floor(Date.now() / 30_000);
+      const step = Math.max(last + 1, current);
+      if (step <= current + 1) {
+        last = step;
+        return TOTP.generate({ secret: Secret.fromBase32(secret), timestamp: step * 30_000 });
+      }
+      await new Promise((resolve) => setTimeout(resolve, (current + 1) * 30_000 - Date.now() + 50));
+    }
+  };
+}
+
 export class AuthKit {
   private readonly agent: Agent;
   private readonly created: string[] = [];
   private verified: Promise<void> | undefined;
 
-  constructor(private readonly options: KitOptions) {
+  constructor(
+    private readonly options: KitOptions,
+    shared?: { agent: Agent; verified?: Promise<void> },
+  ) {
     if (!options.serverEnv.AUTH_SECRET || !options.serverEnv.DATABASE_URL) {
       throw new Error("auth kit: serverEnv needs the server's AUTH_SECRET and DATABASE_URL");
     }
-    this.agent = new Agent(options.serverEnv);
+    this.agent = shared?.agent ?? new Agent(options.serverEnv);
+    this.verified = shared?.verified;
+  }
+
+  /**
+   * The same kit (one agent, one secret check) addressing the server by
+   * another name, e.g. http://localhost:PORT for passkeys: cookies are set for
+   * that host. The fixture gives each test the kit at the test's baseURL.
+   */
+  at(baseURL: string): AuthKit {
+    if (baseURL === this.options.baseURL) return this;
+    return new AuthKit({ ...this.options, baseURL }, { agent: this.agent, verified: this.assertSameSecret() });
   }
 
   /**
@@ -152,9 +223,10 @@ export class AuthKit {
       state: options.state ?? "fresh",
       methods: options.methods ?? ["password"],
       userAgent: options.userAgent ?? "Playwright (auth kit)",
+      accessTtlSeconds: options.accessTtlSeconds,
     });
     await context.addCookies(cookiesFor(this.options.baseURL, minted));
-    return { id: minted.sessionId, user, refresh: minted.refresh };
+    return { id: minted.sessionId, user, refresh: minted.refresh, methods: options.methods ?? ["password"] };
   }
 
   /**
@@ -162,10 +234,29 @@ export class AuthKit {
    * the page's back: e.g. `access_expired` while a page is open, so the next
    * request meets token_expired although the page's clock thinks it is valid.
    */
-  async setAccessState(context: BrowserContext, session: KitSession, state: Exclude<SessionState, "fresh">, methods: AuthMethod[] = ["password"]): Promise<void> {
+  async setAccessState(context: BrowserContext, session: KitSession, state: Exclude<SessionState, "fresh">, methods: AuthMethod[] = session.methods): Promise<void> {
     const access = await this.agent.call<string>({ op: "mintAccess", userId: session.user.id, sessionId: session.id, state, methods });
     const [cookie] = cookiesFor(this.options.baseURL, { sessionId: session.id, access, refresh: session.refresh, csrf: "", maxAgeSeconds: 3600 });
     await context.addCookies([cookie]);
+  }
+
+  /**
+   * The access token's life runs out for the server AND for the page, with no
+   * real wait: the cookie becomes a genuine expired token of the same session,
+   * and the record every tab keeps of when that token expires (localStorage,
+   * lib/shared/storage-keys.ts) says it has passed, as a wait would leave it.
+   * The page's wrapper then renews BEFORE its next request. (For a page that
+   * does not know, and meets token_expired: setAccessState(…, "access_expired").)
+   * What only real time shows (the timeline's "Access token expired" line,
+   * computed from the clock) still needs the wait.
+   */
+  async expireAccess(target: Page | BrowserContext, session: KitSession): Promise<void> {
+    const context = "context" in target ? target.context() : target;
+    await this.setAccessState(context, session, "access_expired");
+    // One page of the origin is enough: every tab reads the same storage. With none open, a page learns at load.
+    const origin = new URL(this.options.baseURL).origin;
+    const page = context.pages().find((open) => open.url().startsWith(origin));
+    await page?.evaluate((key) => localStorage.setItem(key, String(Date.now() - 1000)), EXPIRY_KEY);
   }
 
   /** Ends the session as another device would (sessions list, password change elsewhere). */
@@ -181,6 +272,52 @@ export class AuthKit {
   /** The session's row, to assert what the server did (revoked, and why; how presence was proved). */
   sessionRow(session: KitSession): Promise<{ revokedAt: string | null; revokedReason: string | null; authMethods: string } | null> {
     return this.agent.call({ op: "sessionRow", sessionId: session.id });
+  }
+
+  /**
+   * Gives `user` a passkey held by `page`: Chromium's virtual authenticator
+   * (over CDP) gets a credential whose public key the app stored as if the
+   * user had registered it (a real Passkey row, a passkey_added event). The
+   * page then signs in with "Sign in with a passkey" or confirms with "Use a
+   * passkey" through the real ceremony and the server's real checks. The RP ID
+   * is the server's: APP_URL's host, else the kit's baseURL host, which must be
+   * a name (address the server as localhost: an IP cannot be an RP ID).
+   */
+  async addPasskey(page: Page, user: KitUser, options: { name?: string } = {}): Promise<KitPasskey> {
+    await this.assertSameSecret();
+    const rpId = new URL(this.options.serverEnv.APP_URL ?? this.options.baseURL).hostname;
+    if (isIP(rpId.replace(/^\[|\]$/g, ""))) {
+      throw new Error(`auth kit: a passkey needs a domain as RP ID, not ${rpId}: address the server as localhost (test.use({ baseURL: "http://localhost:PORT" }))`);
+    }
+    let ready = authenticators.get(page);
+    if (!ready) authenticators.set(page, (ready = addVirtualAuthenticator(page)));
+    const authenticator = await ready;
+    const minted = await this.agent.call<MintedPasskey>({ op: "addPasskey", userId: user.id, name: options.name });
+    await authenticator.cdp.send("WebAuthn.addCredential", {
+      authenticatorId: authenticator.authenticatorId,
+      credential: {
+        credentialId: Buffer.from(minted.credentialId, "base64url").toString("base64"),
+        isResidentCredential: true,
+        rpId,
+        privateKey: minted.privateKey,
+        userHandle: minted.userHandle,
+        signCount: 0,
+        userName: user.email,
+        userDisplayName: user.name || user.email,
+      },
+    });
+    return { id: minted.id, name: minted.name, credentialId: minted.credentialId, authenticator };
+  }
+
+  /**
+   * Turns on two-step sign-in for `user` through the app's own set-up
+   * (a sealed seed, a correct code, recovery codes issued). From then on a
+   * password sign-in asks for a code: `totp.code()` gives it.
+   */
+  async enableTotp(user: KitUser): Promise<KitTotp> {
+    await this.assertSameSecret();
+    const minted = await this.agent.call<MintedTotp>({ op: "enableTotp", userId: user.id });
+    return { secret: minted.secret, recoveryCodes: minted.recoveryCodes, code: authenticatorApp(minted.secret, minted.usedStep) };
   }
 
   /** Deletes the users this kit made, and any addressed by e-mail (registered or renamed in a test). */

@@ -17,14 +17,37 @@ export interface MintedSession {
   maxAgeSeconds: number;
 }
 
+/** A passkey the agent stored for a user, with the private half for the browser's virtual authenticator. */
+export interface MintedPasskey {
+  /** The Passkey row's id (what the API and the page call it). */
+  id: string;
+  name: string;
+  /** base64url, as WebAuthn and the Passkey row spell it. */
+  credentialId: string;
+  /** The P-256 private key, PKCS#8 DER in base64 (what CDP's WebAuthn.addCredential takes). */
+  privateKey: string;
+  /** The user handle the app gives at registration (its user id's UTF-8 bytes), base64. */
+  userHandle: string;
+}
+
+/** Two-step sign-in turned on: the seed (as the set-up screen shows it) and the ten recovery codes. */
+export interface MintedTotp {
+  secret: string;
+  recoveryCodes: string[];
+  /** The 30-second step of the code that turned it on: the server accepts only later ones. */
+  usedStep: number;
+}
+
 export type AgentRequest =
   | { op: "createUser"; email?: string; password: string; name?: string; emailVerified?: boolean }
-  | { op: "mintSession"; userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string }
+  | { op: "mintSession"; userId: string; state: SessionState; methods: AuthMethod[]; userAgent: string; accessTtlSeconds?: number }
   | { op: "probeToken" }
   | { op: "mintAccess"; userId: string; sessionId: string; state: Exclude<SessionState, "fresh">; methods: AuthMethod[] }
   | { op: "revokeSession"; sessionId: string }
   | { op: "stealRefreshToken"; refresh: string }
   | { op: "sessionRow"; sessionId: string }
-  | { op: "deleteUsers"; ids: string[]; emails: string[] };
+  | { op: "deleteUsers"; ids: string[]; emails: string[] }
+  | { op: "addPasskey"; userId: string; name?: string }
+  | { op: "enableTotp"; userId: string };
 
 export type AgentResponse = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
