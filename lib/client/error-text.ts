@@ -29,6 +29,12 @@ function load(): Promise<void> {
   return loading;
 }
 
+// On the server the table is part of the bundle anyway: load it at once, so a
+// page rendered with an action's refusal (a form posted before hydration) has
+// its sentence, which no script could fetch later. Next compiles this branch
+// out of the browser's code.
+if (typeof window === "undefined") void load();
+
 /** The sentence if it can be given now; null while the table is on its way. */
 function textNow(error: unknown): string | null {
   if (describe) return describe(error);
