@@ -59,7 +59,11 @@ export async function limitBody(request: Request): Promise<Request> {
     assertDeclaredSize(request);
     return request;
   }
-  return new Request(request, { body: await readLimited(request) });
+  const body = await readLimited(request);
+  // Built from its parts, not as `new Request(request, …)`: on Node 24 the
+  // request Next hands a route is not one undici can copy ("Cannot read
+  // private member #state"), and nothing but these parts is needed downstream.
+  return new Request(request.url, { method: request.method, headers: request.headers, body, signal: request.signal });
 }
 
 /**
