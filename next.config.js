@@ -2,6 +2,10 @@
 
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // `npm run bench` builds a second copy with browser source maps, to tell
+  // exactly which bytes of a merged module are lib/client's (bench/client-cost.mjs).
+  // The app itself ships no source maps.
+  ...(process.env.NEXT_BENCH_SOURCE_MAPS === "1" ? { distDir: ".next/source-mapped", productionBrowserSourceMaps: true } : {}),
   poweredByHeader: false,
   reactStrictMode: true,
   // piscina starts its threads from its own files (dist/worker.js next to

@@ -23,9 +23,14 @@
 //    that gzip together, so this is an estimate within a few hundred bytes).
 //    Turbopack copies a module into every chunk that needs it under the same
 //    id, so a module counts on every page that loads any of its chunks. It
-//    also merges (scope-hoists) a file into its only importer: a lib/client
-//    file merged into a page component counts with that component's code (an
-//    over-count, never an under-count; the report lists each file's module).
+//    also merges (scope-hoists) a file into its only importer. `npm run bench`
+//    therefore measures a second build with source maps (.next/source-mapped,
+//    decision 510): the maps say which bytes of a module are lib/client's,
+//    which are page code (app/, and what app/ imports itself) and which came
+//    from lib/shared or node_modules; a module holding lib/client and page
+//    code counts its non-page bytes only. Without maps (`--no-build` on a
+//    plain .next), a lib/client file merged into a page component counts with
+//    that component's code (an over-count; the report says which method).
 // 5. Per page (decision 508): a page downloads its entry chunks (the client
 //    reference manifest's entryJSFiles for its layout and page) up front, and
 //    other chunks only when code asks for them (a dynamic import() compiles to a
@@ -34,10 +39,12 @@
 //    judges is the heaviest page's up-front cost: the modules of steps 3–4
 //    that sit in that page's up-front chunks. What lib/client loads on demand (the
 //    "Confirm it's you" form, @simplewebauthn/browser) is reported beside it.
+import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import vm from "node:vm";
 import { gzipSync } from "node:zlib";
+import { SourceMapConsumer } from "source-map-js";
 import ts from "typescript";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -91,10 +98,84 @@ function modulesOf(chunkFile) {
   return modules;
 }
 
+const LIB_CLIENT_SOURCE = /\/\[project\]\/lib\/client\/[^/]+$/;
+
+/**
+ * Project files that are page code: everything under app/, and any other
+ * project file (lib/shared/…) a file under app/ imports itself. Turbopack
+ * merges files that the same pages import into one module (input-rules.ts with
+ * validate.ts), and such a file is the page's, not lib/client's.
+ */
+function pageSources() {
+  const project = new Set();
+  for (const file of filesUnder(path.join(ROOT, "app"), (p) => /\.(ts|tsx)$/.test(p))) {
+    for (const m of readFileSync(file, "utf8").matchAll(/^import\s[^;]*?from\s+"([^"]+)"/gm)) {
+      const spec = m[1];
+      const target = spec.startsWith("@/") ? spec.slice(2) : spec.startsWith(".") ? path.relative(ROOT, path.resolve(path.dirname(file), spec)) : null;
+      if (target && !target.startsWith("app/") && !target.startsWith("lib/client/")) project.add(target.replace(/\.(ts|tsx|js|mjs)$/, ""));
+    }
+  }
+  return (source) => {
+    const rel = /\[project\]\/(.+?)(?: <[^>]*>)?$/.exec(source)?.[1];
+    return rel !== undefined && (rel.startsWith("app/") || project.has(rel.replace(/\.(ts|tsx|js|mjs)$/, "")));
+  };
+}
+
+/**
+ * With a source map beside the chunk (a build with productionBrowserSourceMaps,
+ * see buildWithSourceMaps): for every module in it, whether it holds
+ * lib/client code, how many bytes are page code (`isPage`), and the
+ * generated text of everything else (lib/client, what it merged in from
+ * lib/shared and node_modules). Each mapping segment runs to the next one; a
+ * segment with no source counts for none. This is what splits a module
+ * Turbopack merged from a lib/client file and a page component.
+ */
+function attributionOf(chunkFile, mods, isPage) {
+  const text = readFileSync(chunkFile, "utf8");
+  // Named by the comment: Turbopack hashes the chunk's name after adding it.
+  const url = /\/\/# sourceMappingURL=([^\s]+)\s*$/.exec(text)?.[1];
+  const mapFile = url && !url.startsWith("data:") ? path.join(path.dirname(chunkFile), url) : null;
+  if (!mapFile || !existsSync(mapFile)) return null;
+  const lineStarts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) lineStarts.push(i + 1);
+  const segments = [];
+  new SourceMapConsumer(JSON.parse(readFileSync(mapFile, "utf8"))).eachMapping(
+    (m) => segments.push({ at: lineStarts[m.generatedLine - 1] + m.generatedColumn, source: m.source }),
+    null,
+    SourceMapConsumer.GENERATED_ORDER,
+  );
+  segments.sort((a, b) => a.at - b.at);
+  const out = new Map();
+  for (const mod of mods) {
+    const start = text.indexOf(mod.source);
+    if (start < 0) continue;
+    const end = start + mod.source.length;
+    const found = { libClient: false, pageBytes: 0, ownText: "", libFiles: new Map() };
+    for (let i = 0; i < segments.length; i++) {
+      const { source } = segments[i];
+      const from = Math.max(segments[i].at, start);
+      const to = Math.min(segments[i + 1]?.at ?? text.length, end);
+      if (to <= from || !source) continue;
+      if (isPage(source)) {
+        found.pageBytes += to - from;
+        continue;
+      }
+      if (LIB_CLIENT_SOURCE.test(source)) {
+        found.libClient = true;
+        const file = source.slice(source.indexOf("lib/client/"));
+        found.libFiles.set(file, (found.libFiles.get(file) ?? 0) + (to - from));
+      }
+      found.ownText += text.slice(from, to);
+    }
+    out.set(mod.id, found);
+  }
+  return out;
+}
+
 /** Module ids of "use client" files under lib/client, from the client reference manifests. */
-function manifestIds() {
+function manifestIds(dist) {
   const ids = new Map();
-  for (const file of filesUnder(path.join(ROOT, ".next", "server", "app"), (p) => p.endsWith("_client-reference-manifest.js"))) {
+  for (const file of filesUnder(path.join(dist, "server", "app"), (p) => p.endsWith("_client-reference-manifest.js"))) {
     for (const m of readFileSync(file, "utf8").matchAll(/"\[project\]\/(lib\/client\/[^"]+?)(?: <[^"]*>)?":\{"id":(\d+)/g)) {
       ids.set(m[1], Number(m[2]));
     }
@@ -126,25 +207,41 @@ function reach(starts, graph, blocked = new Set()) {
   return seen;
 }
 
-export function measureClientCost() {
-  const chunkDir = path.join(ROOT, ".next", "static", "chunks");
+/**
+ * `dir`: the build to read, relative to the repository. With source maps
+ * beside its chunks (`.next/source-mapped`, see buildWithSourceMaps), modules
+ * Turbopack merged from lib/client and page code are split exactly; without,
+ * such a module counts whole (an over-count).
+ */
+export function measureClientCost({ dir = ".next" } = {}) {
+  const dist = path.join(ROOT, dir);
+  const chunkDir = path.join(dist, "static", "chunks");
   const empty = { found: false, files: [], modules: [], libClientModules: 0, gzipBytes: 0, rawBytes: 0 };
-  if (!existsSync(chunkDir)) return { ...empty, method: "no build in .next" };
+  if (!existsSync(chunkDir)) return { ...empty, method: `no build in ${dir}` };
 
   // Turbopack copies a module into every chunk group that needs it, under the
   // same id: a module belongs to all the chunks that carry it.
   const modules = new Map();
+  const isPage = pageSources();
+  let mapped = 0;
+  let chunkFiles = 0;
   for (const file of filesUnder(chunkDir, (p) => p.endsWith(".js"))) {
-    const chunk = path.relative(ROOT, file);
-    for (const mod of modulesOf(file)) {
+    const chunk = path.relative(dist, file);
+    const found = modulesOf(file);
+    const attribution = found.length ? attributionOf(file, found, isPage) : null;
+    if (found.length) chunkFiles++;
+    if (attribution) mapped++;
+    for (const mod of found) {
       const known = modules.get(mod.id);
       if (known) known.chunks.add(chunk);
-      else modules.set(mod.id, { ...mod, chunk, chunks: new Set([chunk]) });
+      else modules.set(mod.id, { ...mod, chunk, chunks: new Set([chunk]), attribution: attribution?.get(mod.id) });
     }
   }
+  // Exact only when every chunk holding modules had its map.
+  const exact = chunkFiles > 0 && mapped === chunkFiles;
   const graph = new Map([...modules.values()].map((m) => [m.id, importsOf(m.source, modules)]));
 
-  const byManifest = manifestIds();
+  const byManifest = manifestIds(dist);
   const sources = filesUnder(path.join(ROOT, "lib", "client"), (p) => /\.(ts|tsx|js|mjs)$/.test(p) && !/(\.test\.|\.d\.ts$|test-)/.test(path.basename(p)));
   const files = [];
   const lib = new Set();
@@ -180,6 +277,37 @@ export function measureClientCost() {
     files.push({ file: rel, moduleId: copies.map((m) => m.id).join("+"), rawBytes: Buffer.byteLength(copies[0].source), by: `strings ${best}/${markers.length}` });
   }
 
+  // With source maps, the maps say which modules hold lib/client code. One
+  // that also holds page code (a lib/client file merged into a component:
+  // "mixed") counts only its other bytes, and stays page code for the walk
+  // below (its imports are the page's). What Turbopack merged into lib/client
+  // code from lib/shared or node_modules had no other importer: it counts.
+  const mixed = new Set();
+  if (exact) {
+    lib.clear();
+    const where = new Map();
+    for (const m of modules.values()) {
+      if (!m.attribution?.libClient) continue;
+      if (m.attribution.pageBytes > 0) mixed.add(m.id);
+      else lib.add(m.id);
+      for (const [file, bytes] of m.attribution.libFiles) {
+        const seen = where.get(file) ?? { modules: [], rawBytes: 0 };
+        seen.modules.push(m.id);
+        seen.rawBytes += bytes;
+        where.set(file, seen);
+      }
+    }
+    // Which modules each file ended up in, by the maps (a file copied into
+    // several chunks is one module; merged into several importers, several).
+    files.length = 0;
+    for (const source of sources) {
+      const file = path.relative(ROOT, source);
+      const seen = where.get(file);
+      files.push(seen ? { file, moduleId: seen.modules.join("+"), rawBytes: seen.rawBytes, by: "source map" } : { file, status: "not in any browser chunk (server-only, type-only or unused)" });
+    }
+  }
+  const textOf = (id) => (mixed.has(id) ? modules.get(id).attribution.ownText : modules.get(id).source);
+
   const imported = new Set([...graph.values()].flat());
   // A chunk loaded on demand is not a root of its own: it is shared only if
   // something other than lib/client asks for it (step 5).
@@ -187,32 +315,36 @@ export function measureClientCost() {
   const roots = [...modules.keys()].filter((id) => !imported.has(id) && !lib.has(id) && !lazy.has(id));
   const eagerShared = reach(roots, graph, lib);
   const shared = reach([...eagerShared, ...lazyTargetsOf(eagerShared, modules)], graph, lib);
-  const added = [...reach(lib, graph)].filter((id) => !shared.has(id));
-  const all = added.map((id) => modules.get(id).source).join("\n");
+  const added = [...new Set([...[...reach(lib, graph)].filter((id) => !shared.has(id)), ...mixed])];
+  const all = added.map(textOf).join("\n");
   const gzip = (ids) => {
-    const text = ids.map((id) => modules.get(id).source).join("\n");
+    const text = ids.map(textOf).join("\n");
     return { rawBytes: Buffer.byteLength(text), gzipBytes: text ? gzipSync(text, { level: 9 }).length : 0 };
   };
 
   // Step 5: what each page downloads before it runs, and what comes later.
   const addedSet = new Set(added);
   const inAny = (m, chunks) => [...m.chunks].some((chunk) => chunks.has(chunk));
-  const pages = pageEntries().map(({ page, chunks }) => {
+  const pages = pageEntries(dist).map(({ page, chunks }) => {
     // lib/client's share (steps 3–4, over the whole build) that this page downloads up front.
     const ids = [...modules.values()].filter((m) => addedSet.has(m.id) && inAny(m, chunks)).map((m) => m.id);
     return { page, modules: ids.length, ids, ...gzip(ids) };
   });
   const heaviest = pages.reduce((a, b) => (b.gzipBytes > (a?.gzipBytes ?? -1) ? b : a), null);
-  const eagerChunks = new Set(pageEntries().flatMap(({ chunks }) => [...chunks]));
+  const eagerChunks = new Set(pageEntries(dist).flatMap(({ chunks }) => [...chunks]));
   const onDemand = [...reach([...lib, ...lazyTargetsOf(reach(lib, graph), modules)], graph)].filter(
     (id) => !inAny(modules.get(id), eagerChunks) && !shared.has(id),
   );
 
   return {
-    found: lib.size > 0,
+    found: lib.size + mixed.size > 0,
+    dir,
+    method: exact
+      ? "source maps: merged modules split exactly"
+      : "no source maps: a lib/client file merged into page code counts with that code (an over-count)",
     files,
-    libClientModules: lib.size,
-    modules: added.map((id) => ({ id, rawBytes: Buffer.byteLength(modules.get(id).source), chunks: [...modules.get(id).chunks], libClient: lib.has(id) })),
+    libClientModules: lib.size + mixed.size,
+    modules: added.map((id) => ({ id, rawBytes: Buffer.byteLength(textOf(id)), chunks: [...modules.get(id).chunks], libClient: lib.has(id) || mixed.has(id), mixed: mixed.has(id) })),
     // The judged figure: the heaviest page's up-front cost.
     page: heaviest?.page ?? null,
     gzipBytes: heaviest ? heaviest.gzipBytes : 0,
@@ -225,12 +357,12 @@ export function measureClientCost() {
 }
 
 /** Each page's up-front chunks: Next's root main files, and its own and its layouts' entryJSFiles (client reference manifests). */
-function pageEntries() {
+function pageEntries(dist) {
   const out = [];
   // Next's own bootstrap chunks load on every page before any entry.
-  const buildManifest = path.join(ROOT, ".next", "build-manifest.json");
+  const buildManifest = path.join(dist, "build-manifest.json");
   const rootMain = existsSync(buildManifest) ? JSON.parse(readFileSync(buildManifest, "utf8")).rootMainFiles ?? [] : [];
-  for (const file of filesUnder(path.join(ROOT, ".next", "server", "app"), (p) => p.endsWith("page_client-reference-manifest.js"))) {
+  for (const file of filesUnder(path.join(dist, "server", "app"), (p) => p.endsWith("page_client-reference-manifest.js"))) {
     const context = vm.createContext({});
     context.self = context;
     context.globalThis = context;
@@ -239,7 +371,7 @@ function pageEntries() {
       const entries = manifest.entryJSFiles ?? {};
       // The page's own entry plus every layout above it; error boundaries load only on an error.
       const keys = Object.keys(entries).filter((key) => /\/(page|layout)$/.test(key));
-      const chunks = new Set([...rootMain, ...keys.flatMap((key) => entries[key])].map((chunk) => path.join(".next", chunk)));
+      const chunks = new Set([...rootMain, ...keys.flatMap((key) => entries[key])].map((chunk) => path.normalize(chunk)));
       out.push({ page, chunks });
     }
   }
@@ -260,4 +392,28 @@ function lazyTargetsOf(ids, modules) {
   return targets;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) console.log(JSON.stringify(measureClientCost(), null, 2));
+export const SOURCE_MAPPED_DIR = ".next/source-mapped";
+
+/**
+ * A second production build, into .next/source-mapped, with browser source
+ * maps (next.config.js, NEXT_BENCH_SOURCE_MAPS). The app's own build in .next
+ * ships none. Same code: the minifier may pick other short names for locals,
+ * which changes no module's length. Takes as long as `next build` (~30 s here).
+ */
+export function buildWithSourceMaps({ log = () => {} } = {}) {
+  log(`client cost: building a copy with source maps into ${SOURCE_MAPPED_DIR} (next build)…`);
+  const built = spawnSync(process.execPath, ["node_modules/next/dist/bin/next", "build"], {
+    cwd: ROOT,
+    env: { ...process.env, NEXT_BENCH_SOURCE_MAPS: "1", NEXT_TELEMETRY_DISABLED: "1" },
+    encoding: "utf8",
+  });
+  if (built.status !== 0) throw new Error(`next build with source maps failed:\n${built.stdout}\n${built.stderr}`);
+}
+
+// `node bench/client-cost.mjs`: the JSON report from a source-mapped build
+// (built first); `--no-build` reads whatever .next holds.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const reuse = process.argv.includes("--no-build");
+  if (!reuse) buildWithSourceMaps({ log: (line) => console.error(line) });
+  console.log(JSON.stringify(measureClientCost({ dir: reuse ? ".next" : SOURCE_MAPPED_DIR }), null, 2));
+}

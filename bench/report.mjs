@@ -81,6 +81,7 @@ export function printReport(report, { json, log }) {
   }
   log("");
   log(`client cost: ${kb(clientCost.gzipBytes)} gzipped (${kb(clientCost.rawBytes)} minified) that lib/client adds up front to its heaviest page${clientCost.page ? ` (${clientCost.page})` : ""}`);
+  if (clientCost.method) log(`  measured on ${clientCost.dir ?? ".next"}: ${clientCost.method}`);
   for (const p of clientCost.pages ?? []) log(`  ${pad(p.page, 34)} ${kb(p.gzipBytes)} up front`);
   if (clientCost.onDemand) log(`  on demand (decision 508): ${kb(clientCost.onDemand.gzipBytes)} in ${clientCost.onDemand.modules} modules; all of lib/client, anywhere: ${kb(clientCost.all.gzipBytes)}`);
   log(`  ${clientCost.modules.length} browser modules: ${clientCost.libClientModules} from lib/client, ${clientCost.modules.length - clientCost.libClientModules} dependencies no other page code uses`);

@@ -8,7 +8,7 @@ const isAction = (request: PlaywrightRequest) => request.method() === "POST" && 
 
 test("profile: an expired token behind the page's back is renewed once and the action called again", async ({ page, kit }) => {
   const user = await kit.createUser({ name: "Before" });
-  const session = await kit.signIn(page.context(), user);
+  const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
   await expect(page.getByLabel("Name")).toHaveValue("Before");
   // The page believes its token is good for minutes; the server will say token_expired.
@@ -97,7 +97,7 @@ test("e-mail: not fresh, so 'Confirm it's you', then the action is called again 
 
 test("e-mail: an expired token behind the page's back is renewed once, then confirmed, then the action goes through", async ({ page, kit }) => {
   const user = await kit.createUser();
-  const session = await kit.signIn(page.context(), user);
+  const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
   await expect(page.getByTestId("current-email")).toHaveText(user.email);
   await kit.setAccessState(page.context(), session, "access_expired");

@@ -26,7 +26,7 @@ export async function endedSessionReason(): Promise<"ended" | null> {
 /**
  * The hand-off (/api/auth/resume) found the refresh token refused: it says why
  * to the sign-in page in a short-lived cookie that the page reads and deletes
- * (`lib/client/sign-out-reason.ts`). Path=/login keeps it off every request
+ * (`lib/client/sign-out-notice.ts`). Path=/login keeps it off every request
  * but that one; it carries a word, never a token.
  */
 export function reasonCookie(code: string): string {

@@ -147,88 +147,93 @@ export function createApiClient(env: ClientEnv) {
     return { response, data };
   }
 
-  interface Tried {
-    refresh: boolean;
-    reauth: boolean;
-    overtaken?: boolean;
-  }
-
-  async function send<T>(path: string, options: SendOptions, body: string | undefined, tried: Tried): Promise<T> {
-    const method = options.method ?? "GET";
-    const guarded = options.auth !== "public";
-    // Known to be expired: refresh first, so the request costs one extra round
-    // trip instead of two. It counts as this request's one refresh.
-    if (guarded && !options.exclusive && !tried.refresh && refresher.knownExpired()) {
-      await refresher.refreshAfter(env.clock.generation());
-      tried = { ...tried, refresh: true };
-    }
-    const headers: Record<string, string> = { Accept: "application/json" };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
-    if (UNSAFE.has(method)) Object.assign(headers, csrfHeaders());
-    const sentGeneration = env.clock.generation();
-    const init: RequestInit = { method, headers, body, credentials: "same-origin", cache: "no-store" };
-    const { response, data } = options.exclusive ? await env.withRefreshLock(() => exchange(path, init)) : await exchange(path, init);
-    if (response.ok) return data as T;
-
-    const error = await errorFromResponse(response);
-    if (!guarded) throw error;
-    if (error.code === "token_expired" && !tried.refresh) {
-      await refresher.refreshAfter(sentGeneration);
-      return send<T>(path, options, body, { ...tried, refresh: true });
-    }
-    if (error.code === "fresh_token_required" && options.reauth !== false && !tried.overtaken && confirmedGeneration > sentGeneration) {
-      return send<T>(path, options, body, { ...tried, overtaken: true });
-    }
-    if (error.code === "fresh_token_required" && options.reauth !== false && !tried.reauth && reauthHandler) {
-      await reauthenticate(reauthHandler, error);
-      return send<T>(path, options, body, { ...tried, reauth: true });
-    }
-    if (isSessionGone(error)) goToLogin(reasonFor(error.code));
-    throw error;
-  }
+  type Outcome<T> = { data: T } | { error: ApiError };
 
   /**
-   * A guarded Server Action, under the same policy as `send`: renew once on
-   * token_expired, confirm once on fresh_token_required, /login when the
-   * session is gone. The action's result is a value (never a throw) for auth
-   * outcomes, so the same typed ApiError comes out of both paths.
+   * One call under the wrapper's policy, the same for a fetch and a Server
+   * Action (`attempt` makes the call and returns its data or its refusal):
+   * - the token is known to be expired: renew first, so the call costs one
+   *   extra round trip instead of two (it counts as the call's one renewal);
+   * - token_expired: renew once (shared by every caller, in every tab), again;
+   * - fresh_token_required: again at once if a confirmation here or in another
+   *   tab came after the call was sent (it was overtaken); else open the
+   *   dialog once, then again with the same arguments;
+   * - the session is gone: /login, saying why.
+   * `renewFirst` is false for calls that hold the token lock themselves.
    */
-  async function runAction<T>(call: () => Promise<ActionResult<T>>, tried = { refresh: false, reauth: false }): Promise<T> {
-    if (!tried.refresh && refresher.knownExpired()) {
-      await refresher.refreshAfter(env.clock.generation());
-      tried = { ...tried, refresh: true };
+  async function underPolicy<T>(attempt: () => Promise<Outcome<T>>, { reauth = true, renewFirst = true } = {}): Promise<T> {
+    let renewed = false;
+    let confirmed = false;
+    let overtaken = false;
+    for (;;) {
+      if (renewFirst && !renewed && refresher.knownExpired()) {
+        renewed = true;
+        await refresher.refreshAfter(env.clock.generation());
+      }
+      const sentGeneration = env.clock.generation();
+      const outcome = await attempt();
+      if ("data" in outcome) return outcome.data;
+      const { error } = outcome;
+      if (error.code === "token_expired" && !renewed) {
+        renewed = true;
+        await refresher.refreshAfter(sentGeneration);
+        continue;
+      }
+      if (error.code === "fresh_token_required" && reauth) {
+        if (!overtaken && confirmedGeneration > sentGeneration) {
+          overtaken = true;
+          continue;
+        }
+        if (!confirmed && reauthHandler) {
+          confirmed = true;
+          await reauthenticate(reauthHandler, error);
+          continue;
+        }
+      }
+      if (isSessionGone(error)) goToLogin(reasonFor(error.code));
+      throw error;
     }
-    const sentGeneration = env.clock.generation();
-    let result: ActionResult<T>;
-    try {
-      result = await call();
-    } catch (cause) {
-      // Only transport failures throw: the action itself answers with values.
-      throw new NetworkError(cause);
-    }
-    if (result.ok) {
-      // An action's answer is the newest word on the account (no Date header to order it by).
-      const user = (result.data as { user?: User } | undefined)?.user;
-      if (user && typeof user.id === "string") env.noteUser(user, "latest");
-      return result.data;
-    }
-    const error = errorFromFailure(result);
-    const code = error.code;
-    if (code === "token_expired" && !tried.refresh) {
-      await refresher.refreshAfter(sentGeneration);
-      return runAction(call, { ...tried, refresh: true });
-    }
-    if (code === "fresh_token_required" && !tried.reauth && reauthHandler) {
-      await reauthenticate(reauthHandler, error);
-      return runAction(call, { ...tried, reauth: true });
-    }
-    if (isSessionGone(error)) goToLogin(reasonFor(code));
-    throw error;
   }
 
   function request<T>(path: string, options: SendOptions = {}): Promise<T> {
+    const method = options.method ?? "GET";
     const body = options.json === undefined ? undefined : JSON.stringify(options.json);
-    return send<T>(path, options, body, { refresh: false, reauth: false });
+    const attempt = async (): Promise<Outcome<T>> => {
+      // Built again for every attempt: a renewal may have replaced the CSRF cookie.
+      const headers: Record<string, string> = { Accept: "application/json" };
+      if (body !== undefined) headers["Content-Type"] = "application/json";
+      if (UNSAFE.has(method)) Object.assign(headers, csrfHeaders());
+      const init: RequestInit = { method, headers, body, credentials: "same-origin", cache: "no-store" };
+      const { response, data } = options.exclusive ? await env.withRefreshLock(() => exchange(path, init)) : await exchange(path, init);
+      return response.ok ? { data: data as T } : { error: await errorFromResponse(response) };
+    };
+    if (options.auth !== "public") return underPolicy(attempt, { reauth: options.reauth !== false, renewFirst: !options.exclusive });
+    // Login, register, logout: they answer for themselves.
+    return attempt().then((outcome) => {
+      if ("error" in outcome) throw outcome.error;
+      return outcome.data;
+    });
+  }
+
+  /**
+   * A guarded Server Action. Its result is a value (never a throw) for auth
+   * outcomes, so the same typed ApiError comes out of both kinds of call.
+   */
+  function runAction<T>(call: () => Promise<ActionResult<T>>): Promise<T> {
+    return underPolicy<T>(async (): Promise<Outcome<T>> => {
+      let result: ActionResult<T>;
+      try {
+        result = await call();
+      } catch (cause) {
+        // Only transport failures throw: the action itself answers with values.
+        throw new NetworkError(cause);
+      }
+      if (!result.ok) return { error: errorFromFailure(result) };
+      // An action's answer is the newest word on the account (no Date header to order it by).
+      const user = (result.data as { user?: User } | undefined)?.user;
+      if (user && typeof user.id === "string") env.noteUser(user, "latest");
+      return { data: result.data };
+    });
   }
 
   return {

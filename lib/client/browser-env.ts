@@ -1,6 +1,6 @@
 import type { ClientEnv } from "./api";
 import type { TokenClock } from "./refresh";
-import { EXPIRY_KEY, GENERATION_KEY, LEASE_KEY, REFRESH_LOCK } from "../shared/storage-keys";
+import { EXPIRY_KEY, GENERATION_KEY, REFRESH_LOCK } from "../shared/storage-keys";
 import { createTabChannel } from "./channel";
 import { rememberSignOutReason } from "./sign-out-reason";
 import { recordSessionEvent } from "./timeline";
@@ -9,7 +9,6 @@ import { publishUser } from "./user-store";
 // Past this, a tab waiting for the lock stops waiting and refreshes anyway:
 // a frozen or crashed holder must never wedge every other tab.
 const LOCK_WAIT_MS = 20_000;
-const LEASE_MS = 16_000;
 
 /**
  * The CSRF cookie of this scheme, by its exact name: `__Host-csrf_token` over
@@ -77,33 +76,6 @@ export function createClock(): TokenClock {
   };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/**
- * Fallback where Web Locks are missing: a lease in localStorage. Not atomic,
- * so two tabs can rarely both win; the server's refresh-reuse grace turns that
- * race into two successful answers instead of a sign-out.
- */
-async function withLease<T>(task: () => Promise<T>): Promise<T> {
-  const store = storage();
-  const me = Math.random().toString(36).slice(2);
-  const deadline = Date.now() + LOCK_WAIT_MS;
-  while (store && Date.now() < deadline) {
-    const [owner, until] = (store.getItem(LEASE_KEY) ?? "").split(":");
-    if (!owner || Number(until) < Date.now()) {
-      store.setItem(LEASE_KEY, `${me}:${Date.now() + LEASE_MS}`);
-      await sleep(20);
-      if (store.getItem(LEASE_KEY)?.startsWith(`${me}:`)) break;
-    }
-    await sleep(50);
-  }
-  try {
-    return await task();
-  } finally {
-    if (store?.getItem(LEASE_KEY)?.startsWith(`${me}:`)) store.removeItem(LEASE_KEY);
-  }
-}
-
 /**
  * Web Locks release when the callback settles or the tab goes away, so a hot
  * reload or a StrictMode double mount cannot leave the lock held; the refresh
@@ -111,7 +83,8 @@ async function withLease<T>(task: () => Promise<T>): Promise<T> {
  */
 async function withRefreshLock<T>(task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
-  if (!locks) return withLease(task);
+  // The lease is for browsers without Web Locks (before 2022): only they download it.
+  if (!locks) return (await import("./lease")).withLease(task, storage(), LOCK_WAIT_MS);
   try {
     return await locks.request(REFRESH_LOCK, { signal: AbortSignal.timeout(LOCK_WAIT_MS) }, task);
   } catch (error) {

@@ -55,8 +55,8 @@ export function ReauthForm({ refusal, firstControl, onConfirmed, onSessionEnded,
   // Cancel or Escape while the passkey prompt is up: the prompt goes with the dialog.
   useEffect(() => cancelPasskeyCeremony, []);
 
-  // The form is loaded on demand (reauth-dialog.tsx): when it arrives after
-  // the dialog opened, the dialog's own focus call found nothing to focus.
+  // The dialog (reauth-box.tsx) focuses this control as it opens; should the
+  // control mount after that, it takes the focus itself.
   useEffect(() => {
     const element = firstControl.current;
     if (element?.closest("dialog")?.open && !element.contains(document.activeElement)) element.focus();

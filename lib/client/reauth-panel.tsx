@@ -26,8 +26,8 @@ function lasting(seconds: number): string {
 /**
  * Everything of "Confirm it's you" below its heading: the account being
  * confirmed (so nobody types a password into the wrong one), what happens
- * next, and the proofs. Loaded with the form, in one chunk, when the dialog
- * first opens (decisions 508, 509).
+ * next, and the proofs. Loaded with the dialog and the form, in one chunk,
+ * when the dialog first opens (decision 510).
  */
 export function ReauthPanel({ textId, refusal, firstControl, onConfirmed, onSessionEnded, onCancel }: Props) {
   // Mounted only while the dialog is open; SWR's cache usually has the account.

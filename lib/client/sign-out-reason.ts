@@ -1,51 +1,19 @@
+import { SIGN_OUT_REASON_KEY } from "../shared/storage-keys";
 import type { SignOutReason } from "./channel";
 
 /**
  * Why this tab is on its way to /login, kept in sessionStorage (this tab
  * only, survives the navigation) so the URL stays the plain
  * `/login?next=…` and a shared link never carries a stale reason.
+ *
+ * Only the writing half lives here: every page can leave for /login, but only
+ * /login reads the reason and says it (sign-out-notice.ts), so the sentences
+ * are downloaded by that page alone (decision 509).
  */
-const KEY = "fresh-auth:signed-out-reason";
-
-export const SIGN_OUT_MESSAGES: Record<SignOutReason, string> = {
-  "other-tab": "You were signed out in another tab.",
-  ended: "This session was ended from another device.",
-  expired: "Your session expired. Sign in again to carry on.",
-};
-
 export function rememberSignOutReason(reason: SignOutReason): void {
   try {
-    sessionStorage.setItem(KEY, reason);
+    sessionStorage.setItem(SIGN_OUT_REASON_KEY, reason);
   } catch {
     // Storage blocked: the sign-in page simply shows no reason.
   }
-}
-
-// Set by the page-load hand-off when it found the session over (lib/auth/signed-out-reason.ts).
-const COOKIE = "fresh-auth-signed-out";
-
-function takeCookieReason(): string | null {
-  const match = new RegExp(`(?:^|;\\s*)${COOKIE}=([^;]*)`).exec(document.cookie);
-  if (!match) return null;
-  document.cookie = `${COOKIE}=; Path=/login; Max-Age=0; SameSite=Lax`;
-  return match[1];
-}
-
-const known = (value: string | null | undefined): SignOutReason | null => (value && value in SIGN_OUT_MESSAGES ? (value as SignOutReason) : null);
-
-/**
- * Read once: a reload of /login, or a later visit, no longer says it. This
- * tab's own reason first, then the hand-off's, then what the server saw
- * (`serverReason`: the cookie of a session ended elsewhere).
- */
-export function takeSignOutReason(serverReason?: string | null): SignOutReason | null {
-  let value: string | null = null;
-  try {
-    value = sessionStorage.getItem(KEY);
-    sessionStorage.removeItem(KEY);
-  } catch {
-    // Storage blocked: fall through to the other sources.
-  }
-  const cookie = typeof document === "undefined" ? null : takeCookieReason();
-  return known(value) ?? known(cookie) ?? known(serverReason);
 }

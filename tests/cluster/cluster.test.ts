@@ -18,7 +18,15 @@ const skip = linux ? false : "reads /proc to see which process owns a connection
 let server: TestServer | undefined;
 
 before(async () => {
-  if (linux) server = await startServer({ WEB_CONCURRENCY: "2" });
+  if (!linux) return;
+  server = await startServer({ WEB_CONCURRENCY: "2" });
+  // /api/health answers once ONE worker listens; the primary says when both
+  // do. Until then every connection goes to the first (seen on a loaded machine).
+  const deadline = Date.now() + 30_000;
+  while (!/cluster: 2 workers serving/.test(server.output())) {
+    if (Date.now() > deadline) throw new Error(`the second worker never listened:\n${server.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 });
 after(async () => server?.stop());
 

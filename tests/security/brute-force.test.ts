@@ -166,15 +166,18 @@ describe("per client address", () => {
   test("without AUTH_TRUST_PROXY neither X-Forwarded-For nor a forged peer header changes the address", async () => {
     // Server A counts the TCP peer. Each guess claims a new address in both
     // headers; if either were believed the limit would never be reached.
+    // The peer (127.0.0.1) may already have failures on A from the test above,
+    // in a fixed window that can end mid-loop: so at most two windows' worth
+    // of guesses (2 × 6), never the endless run a believed header allows.
     let tries = 0;
     let last = 0;
-    while (tries < 10 && last !== 429) {
+    while (tries < 20 && last !== 429) {
       tries++;
       const claimed = newAddress();
       last = (await login(a, uniqueEmail("xff"), "Summer2026!", { "x-forwarded-for": claimed, "x-fresh-auth-peer": claimed })).status;
     }
-    assert.equal(last, 429, "the peer address was limited after at most 6 failures");
-    assert.ok(tries <= 7, `${tries} tries`);
+    assert.equal(last, 429, "the peer address was limited");
+    assert.ok(tries <= 13, `${tries} tries`);
   });
 
   test("with AUTH_TRUST_PROXY=1 only the LAST X-Forwarded-For entry counts (the one our proxy appended)", async () => {

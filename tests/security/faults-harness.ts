@@ -122,6 +122,24 @@ export async function jtiReader(databaseUrl: string, sessionId: string) {
       }
       return seen;
     },
+    /**
+     * Waits for what sign-up does after its response (decision 700: the known
+     * device, then the verification link's row) to have written its last row.
+     * A test that then holds the database's replies holds only its own query:
+     * a background write caught by the hold would keep the pool's connection
+     * busy, and the query under test would queue behind it, never sent.
+     */
+    async signUpSettled(): Promise<void> {
+      for (let i = 0; i < 200; i++) {
+        const { rows } = await direct.query(
+          `SELECT 1 FROM "EmailToken" t JOIN "Session" s ON s."userId" = t."userId" WHERE s."id" = $1 AND t."kind" = 'verify_email'`,
+          [sessionId],
+        );
+        if (rows.length) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error("sign-up's background work never wrote the verification link");
+    },
     end: () => direct.end(),
   };
 }

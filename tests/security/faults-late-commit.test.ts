@@ -35,6 +35,7 @@ describe("a rotation that commits late on PostgreSQL", { skip: skipFor("postgres
     const parent = refreshJti(client);
     const jti = await jtiReader(database.url, session.id);
     try {
+      await jti.signUpSettled();
       proxy.stall();
       const sent = Date.now();
       const stalled = await client.post("/api/auth/refresh");

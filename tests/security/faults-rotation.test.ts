@@ -99,6 +99,7 @@ describe("a crash while the database has committed the rotation but the app has 
     const parent = refreshJti(client);
     const jti = await jtiReader(database.url, session.id);
     try {
+      await jti.signUpSettled();
       proxy.holdReplies();
       const inFlight = via(client, server.url).post("/api/auth/refresh").catch((error: Error) => error);
       const written = await jti.changedFrom(parent);

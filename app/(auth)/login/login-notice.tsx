@@ -1,7 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { SIGN_OUT_MESSAGES, takeSignOutReason } from "@/lib/client/sign-out-reason";
+import { SIGN_OUT_MESSAGES, takeSignOutReason } from "@/lib/client/sign-out-notice";
 
 /**
  * Why the visitor is here: the page's own status (account deleted, signed
