@@ -26,14 +26,35 @@ export function sqlitePath(url) {
   return path.resolve(url.replace(/^file:/, "").replace(/\?.*$/, ""));
 }
 
-export function openSqlite(url, timeoutMs) {
+/**
+ * Switches the file to WAL, waiting up to `timeoutMs` for other processes.
+ * SQLite does not call the busy handler here: while another process holds the
+ * file's lock in rollback mode (a process that opened the same brand-new file
+ * a moment earlier is converting it to WAL), the PRAGMA fails at once with
+ * SQLITE_BUSY. Two instances started together on a new file hit this
+ * (tests/db/migrate.test.ts starts them so), so this retries.
+ */
+async function useWal(db, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      db.pragma("journal_mode = WAL");
+      return;
+    } catch (error) {
+      if (error.code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+}
+
+export async function openSqlite(url, timeoutMs) {
   const file = sqlitePath(url);
   mkdirSync(path.dirname(file), { recursive: true });
   // `timeout` is the busy timeout: a second process waits for the lock below.
   const db = new Database(file, { timeout: timeoutMs });
   // WAL is stored in the file, so the app's connections inherit it: readers
   // never block the single writer.
-  db.pragma("journal_mode = WAL");
+  await useWal(db, timeoutMs);
   // Prisma's table-rebuild migrations switch foreign keys off with a PRAGMA that
   // SQLite ignores inside a transaction; without this, DROP TABLE on a parent
   // would cascade-delete its children. Integrity is checked before commit instead.

@@ -204,6 +204,32 @@ test("SQLite: relative file: URLs resolve against the cwd, parent folders are cr
   sqlite.close();
 });
 
+test("SQLite: a brand-new file another process is still converting to WAL is waited for, not refused", async () => {
+  // SQLite answers the journal_mode PRAGMA with SQLITE_BUSY at once, without
+  // the busy timeout, while another connection holds the file's lock in
+  // rollback mode: what a second instance meets when two start together on a
+  // new file. Hold that lock here for a moment, then let go.
+  const db = await freshDb("sqlite");
+  try {
+    const Database = (await import("better-sqlite3")).default;
+    const other = new Database(db.url.slice("file:".length));
+    other.exec("BEGIN IMMEDIATE; CREATE TABLE \"Other\" (\"id\" TEXT);");
+    const released = new Promise<void>((resolve) =>
+      setTimeout(() => {
+        other.exec("ROLLBACK");
+        other.close();
+        resolve();
+      }, 300),
+    );
+    const started = Date.now();
+    assert.deepEqual(await migrate(db.url, quiet), realMigrations("sqlite"));
+    assert.ok(Date.now() - started >= 250, "it waited for the lock");
+    await released;
+  } finally {
+    await db.drop();
+  }
+});
+
 test("PostgreSQL: 4 concurrent migrate() calls in one process apply once", { skip: pgSkip }, async () => {
   const db = await freshDb("postgresql");
   try {

@@ -6,6 +6,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import path from "node:path";
+import { after } from "node:test";
 import { parseSetCookie } from "cookie";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -67,6 +68,16 @@ export const TEST_ENV = {
   LOG_LEVEL: "warn",
 };
 
+// Every server this file started and has not seen exit. A before() that
+// starts two at once and fails on one never learns of the other; left
+// running, its pipes would keep this test file's process alive for good
+// (node:test on Node 20 waits for the event loop to empty). So once the
+// file's tests are done, whatever is still running is killed.
+const running = new Set<ChildProcess>();
+after(() => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
 /** Starts `node scripts/start.mjs` and waits for /api/health. */
 export async function startServer(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestServer & { database: TestDatabase }> {
   const db = database ?? (await createTestDatabase());
@@ -79,6 +90,8 @@ export async function startServer(env: Record<string, string> = {}, database?: T
     env: { ...process.env, ...TEST_ENV, MAIL_OUTBOX_DIR: outbox, DATABASE_URL: db.url, PORT: String(port), NEXT_TELEMETRY_DISABLED: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  running.add(child);
+  child.once("exit", () => running.delete(child));
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
