@@ -156,7 +156,10 @@ test("a session ended from another device, or expired, says so on /login", async
   const theirs = await browser.newContext({ userAgent: FIREFOX });
   try {
     const session = await kit.signIn(mine, user);
-    await kit.signIn(theirs, user, { userAgent: FIREFOX });
+    // A minute's token: the point is the ended session, and a 4-second token
+    // that ran out on a slow machine would send the check through the
+    // page-load hand-off (/api/auth/resume) instead of the API's answer.
+    await kit.signIn(theirs, user, { userAgent: FIREFOX, accessTtlSeconds: 60 });
     const other = await theirs.newPage();
     await other.goto("/");
     const page = await mine.newPage();
