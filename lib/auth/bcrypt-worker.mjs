@@ -38,10 +38,9 @@ function prehash(password) {
 
 // Synchronous calls are right here: this thread exists to do this one job at a
 // time, and bcryptjs's async variants only add yields nobody is waiting for.
-// `started` is shared with the request thread: once it is set, the job is
-// running and the queue deadline no longer applies to it.
+// The request thread sends a job only when this thread is free for it
+// (lib/auth/password.ts keeps the queue), so a job here is never cut short.
 export default function run(job) {
-  if (job.started) Atomics.store(job.started, 0, 1);
   if (job.op === "hash") return bcrypt.hashSync(prehash(job.password), job.cost);
   if (job.op === "verify") return bcrypt.compareSync(prehash(job.password), job.hash);
   throw new Error(`unknown bcrypt job "${job.op}"`);

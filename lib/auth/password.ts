@@ -43,14 +43,30 @@ export const QUEUE_PER_THREAD = 128;
  * `503 service_unavailable` with Retry-After. An unbounded FIFO let one
  * account's flood of right passwords push everyone else's login to seconds
  * and growing; now a bystander waits at most the deadline, and the flood is
- * shed instead of served late. A check that has started is never cut short:
- * the worker marks a shared flag when it picks the job up, and only an
- * unmarked job is aborted (piscina would end a running job's thread).
+ * shed instead of served late. A check that has started is never cut short.
+ *
+ * The queue is ours, not piscina's, and strictly first come, first served
+ * (decision 609): a job goes to piscina only when a thread is free for it.
+ * piscina's own queue reorders jobs that carry an abort signal (which the
+ * deadline needs): by default a job it cannot hand to a busy thread goes to
+ * the back of the line, so each time a thread freed up the next job in line
+ * was sent behind everyone, and under a steady stream of sign-ins some
+ * waited as long as the stream lasted (18 s against a median of 2 s in
+ * bench/two-step.mjs) or were shed while later arrivals were served; its
+ * `stricterFIFO` option turns that into last come, first served instead.
  *
  * The worker is loaded by path from the project root because Next bundles
  * lib/ and a bundled module cannot name a sibling file reliably.
  */
-const globalForPool = globalThis as unknown as { freshAuthBcryptPool?: Piscina };
+interface BcryptPool {
+  threads: Piscina;
+  size: number;
+  /** Jobs on a thread now (at most `size`). */
+  running: number;
+  /** Jobs waiting for a thread, oldest first: each starts when called. */
+  waiting: Array<() => void>;
+}
+const globalForPool = globalThis as unknown as { freshAuthBcrypt?: BcryptPool };
 
 /**
  * Threads in this process's pool: AUTH_BCRYPT_THREADS when set (the cluster
@@ -62,47 +78,60 @@ export function bcryptPoolSize(): number {
 }
 
 /** One pool per process, however many route bundles include this module. */
-function pool(): Piscina {
-  const threads = bcryptPoolSize();
-  globalForPool.freshAuthBcryptPool ??= new Piscina({
+function pool(): BcryptPool {
+  if (globalForPool.freshAuthBcrypt) return globalForPool.freshAuthBcrypt;
+  const size = bcryptPoolSize();
+  const threads = new Piscina({
     filename: pathToFileURL(path.join(process.cwd(), "lib", "auth", "bcrypt-worker.mjs")).href,
-    minThreads: threads,
-    maxThreads: threads,
-    maxQueue: threads * QUEUE_PER_THREAD,
+    minThreads: size,
+    maxThreads: size,
     // Threads live as long as the process (idle ones do not keep it alive).
     idleTimeout: 2 ** 31 - 1,
   });
-  return globalForPool.freshAuthBcryptPool;
+  return (globalForPool.freshAuthBcrypt = { threads, size, running: 0, waiting: [] });
 }
 
 function shed(retryAfter: number): AuthError {
   return new AuthError("service_unavailable", { description: "The server is busy checking passwords. Try again shortly.", retryAfter });
 }
 
-async function run(job: Job): Promise<unknown> {
+/** Resolves when a thread is this job's, in order of arrival; rejects with 503 at the deadline. */
+function threadFor(bcrypt: BcryptPool): Promise<void> {
+  if (bcrypt.running < bcrypt.size) {
+    bcrypt.running++;
+    return Promise.resolve();
+  }
   const deadline = getConfig().AUTH_BCRYPT_QUEUE_DEADLINE;
-  const started = new Int32Array(new SharedArrayBuffer(4));
-  const controller = new AbortController();
-  const threads = pool();
-  // Until the pool has finished its first job its threads are still starting
-  // (loading bcryptjs): that wait is not a queue, so the deadline re-arms.
-  let timer: NodeJS.Timeout;
-  const arm = () => {
-    timer = setTimeout(() => {
-      if (Atomics.load(started, 0) !== 0) return;
-      if (threads.completed === 0) arm();
-      else controller.abort();
-    }, deadline * 1000);
-  };
-  arm();
+  if (bcrypt.waiting.length >= bcrypt.size * QUEUE_PER_THREAD) return Promise.reject(shed(deadline));
+  return new Promise((resolve, reject) => {
+    let timer: NodeJS.Timeout;
+    const start = () => {
+      clearTimeout(timer);
+      resolve(); // the finishing job handed its thread over: `running` is unchanged
+    };
+    // Until the pool has finished its first job its threads are still starting
+    // (loading bcryptjs): that wait is not a queue, so the deadline re-arms.
+    const arm = () => {
+      timer = setTimeout(() => {
+        if (bcrypt.threads.completed === 0) return arm();
+        bcrypt.waiting.splice(bcrypt.waiting.indexOf(start), 1);
+        reject(shed(deadline));
+      }, deadline * 1000);
+    };
+    arm();
+    bcrypt.waiting.push(start);
+  });
+}
+
+async function run(job: Job): Promise<unknown> {
+  const bcrypt = pool();
+  await threadFor(bcrypt);
   try {
-    return await threads.run({ ...job, started }, { signal: controller.signal });
-  } catch (error) {
-    if (controller.signal.aborted) throw shed(deadline);
-    if (error instanceof Error && /queue is at limit/i.test(error.message)) throw shed(deadline);
-    throw error;
+    return await bcrypt.threads.run(job);
   } finally {
-    clearTimeout(timer!);
+    const next = bcrypt.waiting.shift();
+    if (next) next();
+    else bcrypt.running--;
   }
 }
 
