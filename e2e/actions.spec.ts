@@ -11,6 +11,10 @@ test("profile: an expired token behind the page's back is renewed once and the a
   const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
   await expect(page.getByLabel("Name")).toHaveValue("Before");
+  // The page's own reads after hydration (sessions, passkeys, activity) are done:
+  // one still in flight would meet the expired token first and renew it, and
+  // the action would never see token_expired.
+  await page.waitForLoadState("networkidle");
   // The page believes its token is good for minutes; the server will say token_expired.
   await kit.setAccessState(page.context(), session, "access_expired");
   const requests = countRequests(page);
@@ -100,6 +104,7 @@ test("e-mail: an expired token behind the page's back is renewed once, then conf
   const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
   await expect(page.getByTestId("current-email")).toHaveText(user.email);
+  await page.waitForLoadState("networkidle"); // as above: the action is the first to meet the expired token
   await kit.setAccessState(page.context(), session, "access_expired");
   const requests = countRequests(page);
   const newEmail = `renewed-${Date.now()}@example.com`;
