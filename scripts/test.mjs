@@ -13,6 +13,9 @@ const root = process.cwd();
 const only = process.argv.slice(2); // e.g. `npm test -- unit http`
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const failedSteps = [];
+// The names of failed tests, repeated in the last lines: CI keeps only the
+// tail of the output, and "1 failed" alone does not say where to look.
+const failedTests = [];
 
 function find(dir, suffix) {
   const out = [];
@@ -50,6 +53,9 @@ function run(name, command, args, env = {}) {
         else if ((m = /^\s+(\d+) passed\b/.exec(line))) counted.passed += +m[1];
         else if ((m = /^\s+(\d+) failed\b/.exec(line))) counted.failed += +m[1];
         else if ((m = /^\s+(\d+) skipped\b/.exec(line))) counted.skipped += +m[1];
+        // node:test's failed subtests; Playwright's list of failed or flaky tests.
+        if ((m = /^\s*not ok \d+ - (.*)$/.exec(line)) && !/# (SKIP|TODO)/.test(line)) failedTests.push(`${name}: ${m[1]}`);
+        else if ((m = /^\s+((?:\[\w+\] › )?\S+\.spec\.ts:\d+:\d+ › [^─]*?)\s*─*\s*$/.exec(line))) failedTests.push(`${name}: ${m[1]}`);
       }
     });
     child.on("exit", (code) => {
@@ -95,6 +101,7 @@ if (wants("adoption") || (only.length === 0 && existsSync(path.join(root, "tests
   await run("adoption guide (a fresh Next.js app built from docs/adopting.md)", node, nodeTest(find("tests/adoption", ".test.ts")));
 }
 
+if (failedTests.length) console.log(`\nFailed:\n${[...new Set(failedTests)].map((t) => `  ${t}`).join("\n")}`);
 console.log(`\n${failedSteps.length ? `FAILED steps: ${failedSteps.join(", ")}` : "All steps passed."}`);
 console.log(`tests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedSteps.length ? 1 : 0);
