@@ -30,11 +30,28 @@ function reusable(stmt: BetterSqlite3.Statement, args: Args = []) {
   };
 }
 
+/**
+ * Every interactive transaction takes the write lock when it begins. Prisma's
+ * adapter opens them with a plain (deferred) BEGIN: the transaction reads on
+ * a snapshot and asks for the write lock at its first write. If another
+ * process (a second instance, the test kit's agent, a script) committed in
+ * between, SQLite cannot upgrade the stale snapshot and fails at once with
+ * SQLITE_BUSY_SNAPSHOT: the busy timeout does not apply, and Prisma reports
+ * "Operation has timed out". Nearly every transaction here reads, then
+ * writes (find the factor, then upsert it), so each would fail whenever
+ * another process wrote in that gap. BEGIN IMMEDIATE waits for the lock up
+ * front, within the busy timeout, and then cannot meet that error. Inside
+ * one process the adapter already runs one transaction at a time, so this
+ * costs nothing there. docs/decisions/610-sqlite-begin-immediate.md.
+ */
+const BEGIN = "BEGIN IMMEDIATE";
+
 /** Makes db.prepare cache; returns better-sqlite3's own prepare (real Statements). */
 export function cacheStatements(db: BetterSqlite3.Database): BetterSqlite3.Database["prepare"] {
   const prepare = db.prepare.bind(db);
   const cache = new Map<string, BetterSqlite3.Statement>();
-  db.prepare = ((sql: string) => {
+  db.prepare = ((text: string) => {
+    const sql = text === "BEGIN" ? BEGIN : text;
     let stmt = cache.get(sql);
     if (!stmt) {
       stmt = prepare(sql);

@@ -3,6 +3,7 @@
 // inside that transaction and be rolled back with it. The tuned adapter makes
 // such statements wait for the transaction to end.
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import { setTestEnv, sleep, tempDir } from "./test-utils";
@@ -75,4 +76,34 @@ test("the hot path's prepared statements stand aside while a transaction is open
     seen = sqliteConnection();
   });
   assert.equal(seen, undefined, "not offered inside one");
+});
+
+// Another process on the same file (a second instance, the test kit's agent, a
+// script): better-sqlite3 in a child, waiting for the lock as the app would.
+function writeFromAnotherProcess(file: string, id: string): Promise<void> {
+  const script = `
+    const Database = require("better-sqlite3");
+    const db = new Database(process.argv[1], { timeout: 5000 });
+    db.prepare("INSERT INTO User (id, email, name, passwordHash, createdAt, updatedAt) VALUES (?, ?, '', 'x', 0, 0)").run(process.argv[2], process.argv[2] + "@example.com");
+    db.close();`;
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ["-e", script, file, id], { cwd: process.cwd() }, (error, _out, stderr) => (error ? reject(new Error(stderr || String(error))) : resolve()));
+  });
+}
+
+test("a transaction that reads, then writes, survives another process committing in between", async () => {
+  const prisma = db.getDb();
+  const file = DATABASE_URL.replace(/^file:/, "");
+  let other!: Promise<void>;
+  await prisma.$transaction(async (tx) => {
+    await tx.user.findUnique({ where: { id: "reader-writer" } });
+    // With a deferred BEGIN the other process commits now, and the write
+    // below fails with SQLITE_BUSY_SNAPSHOT ("Operation has timed out"). With
+    // BEGIN IMMEDIATE it waits for this commit instead.
+    other = writeFromAnotherProcess(file, "other-process");
+    await Promise.race([other.catch(() => {}), sleep(1500)]);
+    await tx.user.create({ data: user("reader-writer") });
+  });
+  await other;
+  assert.equal(await prisma.user.count({ where: { id: { in: ["reader-writer", "other-process"] } } }), 2, "both writes are kept");
 });
