@@ -1,8 +1,7 @@
 // Server Actions under the same guard as the API (lib/auth/action.ts) and the
 // client hook that acts on their auth outcomes (lib/client/use-auth-action.ts).
 import type { Request as PlaywrightRequest } from "@playwright/test";
-import { expect, test } from "../lib/testing/fixtures";
-import { countRequests } from "./fixtures";
+import { countRequests, expect, readsSettled, test } from "./fixtures";
 
 const isAction = (request: PlaywrightRequest) => request.method() === "POST" && request.headers()["next-action"] !== undefined;
 
@@ -11,10 +10,10 @@ test("profile: an expired token behind the page's back is renewed once and the a
   const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
   await expect(page.getByLabel("Name")).toHaveValue("Before");
-  // The page's own reads after hydration (sessions, passkeys, activity) are done:
-  // one still in flight would meet the expired token first and renew it, and
-  // the action would never see token_expired.
-  await page.waitForLoadState("networkidle");
+  // The page's own reads after hydration (sessions, activity) are done: one
+  // still to come would meet the expired token first and renew it, and the
+  // action would never see token_expired.
+  await readsSettled(page);
   // The page believes its token is good for minutes; the server will say token_expired.
   await kit.setAccessState(page.context(), session, "access_expired");
   const requests = countRequests(page);
@@ -104,7 +103,7 @@ test("e-mail: an expired token behind the page's back is renewed once, then conf
   const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
   await expect(page.getByTestId("current-email")).toHaveText(user.email);
-  await page.waitForLoadState("networkidle"); // as above: the action is the first to meet the expired token
+  await readsSettled(page); // as above: the action is the first to meet the expired token
   await kit.setAccessState(page.context(), session, "access_expired");
   const requests = countRequests(page);
   const newEmail = `renewed-${Date.now()}@example.com`;

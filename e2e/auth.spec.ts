@@ -1,4 +1,4 @@
-import { countRequests, expect, test } from "./fixtures";
+import { countRequests, expect, readsSettled, test } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
 test("register through the form, reached from the sign-in page's link: signed in, fresh, on the home page", async ({ page, cleanup }) => {
@@ -108,7 +108,7 @@ test("clicking around across expiries never shows a login form", async ({ page, 
   });
   const nav = page.getByRole("navigation", { name: "Main" });
   for (const [link, heading] of [["Account", "Account"], ["Home", /^Hello/]] as const) {
-    await page.waitForLoadState("networkidle");
+    await readsSettled(page);
     await kit.expireAccess(page, session);
     await nav.getByRole("link", { name: link }).click();
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import type { BrowserContext, Page, Request } from "@playwright/test";
 import Database from "better-sqlite3";
 import { expect, test as kitTest, type KitUser } from "../lib/testing/fixtures";
+import { EXPIRY_KEY } from "../lib/shared/storage-keys";
 
 export { expect };
 export const PASSWORD = "correct horse battery staple";
@@ -53,6 +54,59 @@ export function countRequests(target: Page | BrowserContext) {
   };
 }
 
+/**
+ * Counts the page's fetches in flight (API reads, refreshes, Server Actions,
+ * Next's prefetches), for readsSettled below. Runs in every document before
+ * the page's own scripts.
+ */
+function countFetches() {
+  const state = { inflight: 0, lastActivity: 0, hydratedAt: 0 };
+  (window as unknown as { __e2eFetches: typeof state }).__e2eFetches = state;
+  const original = window.fetch;
+  window.fetch = function (this: unknown, ...args: Parameters<typeof fetch>) {
+    state.inflight += 1;
+    state.lastActivity = performance.now();
+    const done = () => {
+      state.inflight -= 1;
+      state.lastActivity = performance.now();
+    };
+    const sent = original.apply(this, args);
+    sent.then(done, done);
+    return sent;
+  } as typeof fetch;
+}
+
+/**
+ * Waits until a signed-in page has hydrated and the reads it starts on its
+ * own (the sessions list, the activity list, Next's prefetches) have all come
+ * back, so that the test's next step is the first to meet a token it changes.
+ * Chromium's `networkidle` is not that: on a busy machine it fires while the
+ * scripts are still being compiled, before hydration has sent a single read,
+ * and a read sent after the test expired the token renews it first.
+ * Hydrated: the header's SessionHint has told the wrapper when the token
+ * expires (a layout effect). SWR sends its reads a frame later, so the page
+ * must then stay quiet for QUIET_MS with nothing in flight.
+ */
+export async function readsSettled(page: Page): Promise<void> {
+  const QUIET_MS = 300;
+  await page.waitForFunction(
+    ({ key, quietMs }) => {
+      const fetches = (window as unknown as { __e2eFetches?: { inflight: number; lastActivity: number; hydratedAt: number } }).__e2eFetches;
+      if (!fetches) throw new Error("readsSettled needs the fixtures' context (e2e/fixtures.ts counts fetches there)");
+      if (localStorage.getItem(key) === null) return false;
+      fetches.hydratedAt ||= performance.now();
+      return fetches.inflight === 0 && performance.now() - Math.max(fetches.lastActivity, fetches.hydratedAt) >= quietMs;
+    },
+    { key: EXPIRY_KEY, quietMs: QUIET_MS },
+    { polling: 50 },
+  );
+}
+
+/** A context made by hand (a second device, a context without the fixture) gets the same fetch counter. */
+export async function countFetchesIn(context: BrowserContext): Promise<void> {
+  await context.addInitScript(countFetches);
+}
+
 interface Fixtures {
   /** A user made by the kit ("Ada Lovelace", PASSWORD), removed after the test. */
   user: SeededUser;
@@ -61,6 +115,10 @@ interface Fixtures {
 }
 
 export const test = kitTest.extend<Fixtures>({
+  context: async ({ context }, use) => {
+    await countFetchesIn(context);
+    await use(context);
+  },
   cleanup: async ({ kit }, use) => {
     const emails: string[] = [];
     await use(emails);

@@ -2,7 +2,7 @@ import { expectAccessible } from "./axe";
 import { screenshotPath } from "./screens";
 import type { Page } from "@playwright/test";
 import type { AuthKit } from "../lib/testing/kit";
-import { countRequests, expect, test, userExists, type SeededUser } from "./fixtures";
+import { countRequests, expect, readsSettled, test, userExists, type SeededUser } from "./fixtures";
 
 /**
  * An account page whose token has expired (for the server and in the page's
@@ -12,7 +12,7 @@ import { countRequests, expect, test, userExists, type SeededUser } from "./fixt
 async function staleAccountPage(page: Page, user: SeededUser, kit: AuthKit) {
   const session = await kit.signIn(page.context(), user, { accessTtlSeconds: 60 }); // expires when the test says
   await page.goto("/account");
-  await page.waitForLoadState("networkidle");
+  await readsSettled(page);
   await kit.expireAccess(page, session);
 }
 

@@ -1,7 +1,7 @@
 // The page and every tab stay in step with the session: the user shown, the
 // timeline, the "Confirm it's you" dialog, and the end of the session.
 import Database from "better-sqlite3";
-import { countRequests, expect, test } from "./fixtures";
+import { countRequests, expect, readsSettled, test } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
 const RELOGIN = "Confirm it's you";
@@ -113,7 +113,7 @@ test("one confirmation closes the dialog in every tab and replays each tab's req
   const two = await context.newPage();
   await one.goto("/account");
   await two.goto("/account");
-  for (const tab of [one, two]) await tab.waitForLoadState("networkidle");
+  for (const tab of [one, two]) await readsSettled(tab);
   // Expired, and the tabs know: the first change renews (not fresh) before it
   // is sent, so each tab's change is refused once for freshness, then replayed.
   await kit.expireAccess(context, session);

@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { countRequests, expect, test } from "./fixtures";
+import { countRequests, expect, readsSettled, test } from "./fixtures";
 
 /** Counts animation frames in which the header or the page's heading was missing (a blank screen). */
 async function watchForBlankFrames(page: Page) {
@@ -25,14 +25,14 @@ test("header links after expiry: the token is renewed first, the page and header
   const nav = page.getByRole("navigation", { name: "Main" });
   const refreshesPerExpiry: number[] = [];
   for (const [link, heading] of [["Account", "Account"], ["Home", /^Hello/], ["Account", "Account"]] as const) {
-    await page.waitForLoadState("networkidle");
+    await readsSettled(page);
     await kit.expireAccess(page, session); // expired, and the page knows: it renews before navigating
     const requests = countRequests(page);
     await nav.getByRole("link", { name: link }).click();
     await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
     await expect(page.getByRole("banner").getByRole("button", { name: "Sign out" })).toBeVisible();
     // The page's own reads (the sessions list) are answered with the renewed token.
-    await page.waitForLoadState("networkidle");
+    await readsSettled(page);
     refreshesPerExpiry.push(requests.count("POST /api/auth/refresh"));
     requests.stop();
   }

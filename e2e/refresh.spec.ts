@@ -1,4 +1,4 @@
-import { countRequests, expect, test } from "./fixtures";
+import { countRequests, expect, readsSettled, test } from "./fixtures";
 import { PAST_EXPIRY_MS } from "./timing";
 
 // The refresh flow's real-time journey: the one test here that waits out a
@@ -25,7 +25,7 @@ test("after expiry, a page making several requests refreshes exactly once, one e
 test("a request that meets an expired token costs exactly one extra round trip", async ({ page, user, kit }) => {
   const session = await kit.signIn(page.context(), user);
   await page.goto("/account");
-  await page.waitForLoadState("networkidle"); // the page's own reads are done
+  await readsSettled(page); // the page's own reads are done
   // Expired for the server and in the page's record: the wrapper renews first.
   await kit.expireAccess(page, session);
   const requests = countRequests(page);
@@ -38,7 +38,7 @@ test("a request that meets an expired token costs exactly one extra round trip",
 test("without a known expiry, the wrapper still recovers from token_expired with one refresh and one retry", async ({ page, user, kit }) => {
   const session = await kit.signIn(page.context(), user);
   await page.goto("/account");
-  await page.waitForLoadState("networkidle"); // the page's own reads are done
+  await readsSettled(page); // the page's own reads are done
   // Expired behind the page's back: only the server's token_expired can tell it.
   await kit.setAccessState(page.context(), session, "access_expired");
   await page.evaluate(() => localStorage.removeItem("fresh-auth:access-expires-at"));
@@ -55,7 +55,7 @@ test("two tabs after expiry stay signed in with one refresh between them", async
   const two = await context.newPage();
   await one.goto("/");
   await two.goto("/");
-  for (const tab of [one, two]) await tab.waitForLoadState("networkidle");
+  for (const tab of [one, two]) await readsSettled(tab);
   await kit.expireAccess(context, session);
   const requests = countRequests(context);
   await Promise.all([one.getByRole("button", { name: "Check status" }).click(), two.getByRole("button", { name: "Check status" }).click()]);
@@ -76,7 +76,7 @@ test("without Web Locks, the localStorage lease keeps three tabs signed in, refr
   const tabs = [await context.newPage(), await context.newPage(), await context.newPage()];
   for (const tab of tabs) await tab.goto("/");
   expect(await tabs[0].evaluate(() => navigator.locks)).toBeUndefined();
-  for (const tab of tabs) await tab.waitForLoadState("networkidle");
+  for (const tab of tabs) await readsSettled(tab);
   await kit.expireAccess(context, session);
   const requests = countRequests(context);
   await Promise.all(tabs.map((tab) => tab.getByRole("button", { name: "Check status" }).click()));

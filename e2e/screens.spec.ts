@@ -1,12 +1,13 @@
 // Screenshots of every screen this pass changed, at desktop and phone widths,
 // into test-results/screens/ (ignored by git) for a person to look at.
-import { expect, test } from "./fixtures";
+import { countFetchesIn, expect, readsSettled, test } from "./fixtures";
 import { screenshotPath } from "./screens";
 
 for (const width of [1280, 390]) {
   test(`screens at ${width} px`, async ({ browser, kit }) => {
     const user = await kit.createUser({ name: `Ada Augusta King-Noel, Countess of Lovelace ${"and more ".repeat(4)}` });
     const context = await browser.newContext({ viewport: { width, height: width > 500 ? 900 : 844 } });
+    await countFetchesIn(context);
     try {
       const page = await context.newPage();
       const shot = (name: string) => page.screenshot({ path: screenshotPath(`${name}-${width}.png`), fullPage: true });
@@ -28,7 +29,7 @@ for (const width of [1280, 390]) {
 
       const session = await kit.signIn(context, user);
       await page.goto("/");
-      await page.waitForLoadState("networkidle");
+      await readsSettled(page);
       await kit.expireAccess(page, session); // the next request renews, and the timeline says so
       await page.getByRole("button", { name: "Check status" }).click();
       await expect(page.getByText("Access token renewed silently")).toBeVisible();
