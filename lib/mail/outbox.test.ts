@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
@@ -39,6 +39,32 @@ describe("outbox transport", () => {
     const [one, two] = await Promise.all([transport.send(message), transport.send(message)]);
     assert.notEqual(one.file, two.file);
     assert.equal(readdirSync(dir).length, 2);
+  });
+
+  test("a .eml file is never seen half written", async () => {
+    // A reader polling for *.eml (a test waiting for a reset link, a mail
+    // client) while a large message is written: every .eml it sees is whole.
+    const dir = path.join(root, "d");
+    const transport = outboxTransport(dir, "x@localhost");
+    const big = "<p>" + "x".repeat(8 * 1024 * 1024) + "</p>";
+    mkdirSync(dir, { recursive: true });
+    let writing = true;
+    const seenSizes: number[] = [];
+    const poll = (async () => {
+      while (writing) {
+        for (const name of readdirSync(dir, { withFileTypes: true })) {
+          if (name.name.endsWith(".eml")) seenSizes.push(statSync(path.join(dir, name.name)).size);
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
+    const sent = await transport.send({ to: "d@example.com", subject: "big", text: "t", html: big });
+    writing = false;
+    await poll;
+    const whole = statSync(sent.file!).size;
+    assert.ok(whole > 8 * 1024 * 1024);
+    assert.deepEqual([...new Set(seenSizes)].filter((size) => size !== whole), [], "no partial .eml was visible");
+    assert.deepEqual(readdirSync(dir), [path.basename(sent.file!)], "nothing but the message is left in the folder");
   });
 
   test("the HTML part escapes what users typed", async () => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import nodemailer from "nodemailer";
 import type { MailMessage, MailTransport } from "./transport";
@@ -23,7 +23,13 @@ export function outboxTransport(dir: string, from: string): MailTransport {
       // Sortable by time, unique across instances writing the same folder.
       const name = `${new Date().toISOString().replace(/[:.]/g, "-")}-${randomBytes(4).toString("hex")}.eml`;
       const file = path.join(dir, name);
-      await writeFile(file, info.message as Buffer, { mode: 0o600, flag: "wx" });
+      // Written under a hidden name, then renamed: a reader listing *.eml (a
+      // mail client, a test, someone waiting for a reset link) never opens a
+      // file that is still empty or half written. rename() within one folder
+      // is atomic.
+      const partial = path.join(dir, `.${name}.partial`);
+      await writeFile(partial, info.message as Buffer, { mode: 0o600, flag: "wx" });
+      await rename(partial, file);
       return { messageId: info.messageId, file };
     },
   };
