@@ -1,6 +1,7 @@
 // What `npm test` runs on each database (scripts/test-plan.mjs): every server
 // test that takes its database from TEST_DB runs on both; the fault tests
-// (which pick both providers themselves) and the audit test run once.
+// (which pick both providers themselves), the audit test and the HTTP-layer
+// files (CSRF, headers, …) run once.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { serverTestRuns } from "../../scripts/test-plan.mjs";
@@ -19,7 +20,7 @@ const TREE: Record<string, string[]> = {
 };
 const find = (dir: string) => TREE[dir] ?? [];
 const plan = (only: string[], pg = true) => serverTestRuns({ only, pg, find });
-const PER_PROVIDER_SECURITY = ["tests/security/brute-force.test.ts", "tests/security/csrf.test.ts", "tests/security/tokens.test.ts"];
+const PER_PROVIDER_SECURITY = ["tests/security/brute-force.test.ts", "tests/security/tokens.test.ts"];
 
 test("`http` (and no step named) runs every server suite on SQLite, and all but the run-once files on PostgreSQL", () => {
   const expected = [
