@@ -59,6 +59,18 @@ export async function openSqlite(url, timeoutMs) {
   // SQLite ignores inside a transaction; without this, DROP TABLE on a parent
   // would cascade-delete its children. Integrity is checked before commit instead.
   db.pragma("foreign_keys = OFF");
+  // The write lock is taken here and held for the whole run, as PostgreSQL's
+  // advisory lock is (scripts/migrate-pg.mjs): instances starting together
+  // queue on it (the busy timeout), and each later one finds every migration
+  // applied and nothing to do. Taking it per migration instead let a waiting
+  // instance slip in between two of them, so two instances each applied a
+  // part (seen in CI). IMMEDIATE takes it before the history is read.
+  try {
+    db.exec("BEGIN IMMEDIATE");
+  } catch (error) {
+    db.close();
+    throw error;
+  }
   return {
     tables: () =>
       db
@@ -68,17 +80,23 @@ export async function openSqlite(url, timeoutMs) {
     createHistoryTable: () => db.exec(HISTORY_DDL),
     history: () =>
       db.prepare('SELECT migration_name, checksum, finished_at, rolled_back_at FROM "_prisma_migrations"').all(),
-    // IMMEDIATE takes the write lock before the history is read, so processes
-    // starting together queue here and each later one sees the earlier one's work.
-    begin: () => db.exec("BEGIN IMMEDIATE"),
-    commit: () => db.exec("COMMIT"),
-    rollback: () => db.inTransaction && db.exec("ROLLBACK"),
+    // Each migration is a savepoint inside the run's transaction: a failing
+    // one is undone whole, and the ones before it stay (committed by close).
+    begin: () => db.exec("SAVEPOINT migration"),
+    commit: () => db.exec("RELEASE migration"),
+    rollback: () => db.inTransaction && db.exec("ROLLBACK TO migration; RELEASE migration"),
     apply: (script) => {
       db.exec(script);
       const broken = db.pragma("foreign_key_check");
       if (broken.length) throw new Error(`foreign key check failed: ${JSON.stringify(broken.slice(0, 3))}`);
     },
     record: (m) => db.prepare(RECORD).run(m.id, m.checksum, +m.finishedAt, m.name, +m.startedAt),
-    close: () => db.close(),
+    // Commits what was applied (all of it, or what came before a failure)
+    // and releases the lock. A crash before this loses the whole run, which
+    // the next start applies again: nothing is ever half applied.
+    close: () => {
+      if (db.inTransaction) db.exec("COMMIT");
+      db.close();
+    },
   };
 }

@@ -103,8 +103,10 @@ async function nextMigration(db, migrations, log) {
 
 /**
  * Applies pending migrations to `databaseUrl`, each in its own transaction
- * together with its history row, so a failure leaves neither half behind.
- * Returns the names applied. Safe to call from many processes at once.
+ * (a savepoint on SQLite) together with its history row, so a failure leaves
+ * neither half behind. Returns the names applied. Safe to call from many
+ * processes at once: each provider holds one lock for the whole run, so one
+ * process applies everything and the others then find nothing to do.
  */
 export async function migrate(databaseUrl = DEFAULT_DATABASE_URL, options = {}) {
   const { log = console.log, timeoutMs = 60_000 } = options;

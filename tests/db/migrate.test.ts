@@ -62,8 +62,7 @@ async function migrateInProcesses(n: number, url: string, migrationsDir: string)
     promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
       env: { ...process.env, URL: url, DIR: migrationsDir },
     });
-  const outputs = await Promise.all(Array.from({ length: n }, run));
-  return outputs.map((o) => o.stdout).join("");
+  return (await Promise.all(Array.from({ length: n }, run))).map((o) => o.stdout);
 }
 
 /** The project's own migrations, in order: what a fresh database gets. */
@@ -110,9 +109,15 @@ for (const provider of PROVIDERS) {
       // Not idempotent on purpose: applying it twice would fail loudly.
       const slow = provider === "postgresql" ? "SELECT pg_sleep(0.3);\n" : "";
       const dir = copyMigrations(provider, { [PROBE]: `CREATE TABLE "Probe" ("id" TEXT NOT NULL);\n${slow}` });
-      const out = await migrateInProcesses(4, url, dir);
+      const outputs = await migrateInProcesses(4, url, dir);
+      const out = outputs.join("");
       assert.equal(out.match(/applied 20261122000000_init/g)?.length, 1, out);
       assert.equal(out.match(/applied 20991231000000_probe/g)?.length, 1, out);
+      // The lock is held for the whole run, not one migration at a time: one
+      // process applies them all and the others find nothing to do (the
+      // promise docs/deploy.md makes, and what a deploy's logs should show).
+      const upToDate = outputs.filter((o) => /database is up to date/.test(o) && !/applied/.test(o));
+      assert.equal(upToDate.length, 3, out);
       const rows = await history(db!);
       assert.deepEqual(rows.map((r) => r.migration_name), [...realMigrations(provider), PROBE]);
     });

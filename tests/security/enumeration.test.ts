@@ -4,10 +4,14 @@
 // so its status does reveal existence — that is the documented trade-off in
 // docs/security.md — but its timing must not add a second, unlimited oracle.
 //
-// Timing is compared on medians of interleaved samples (random order in each
-// pair, so load from other test files hits both sides alike), against the
-// cost of one bcrypt hash measured in the same run: a missing dummy hash
-// shows up as a whole hash of difference, machine noise as a few ms.
+// Timing is compared on the median of paired differences: each round runs
+// every probe once, in a random order, so load from the other test files
+// (three run at once) hits both sides of a pair alike and cancels out. The
+// yardstick is the cost of one bcrypt hash measured in the same rounds: a
+// missing dummy hash shows up as a whole hash of difference, noise as a few ms.
+// A measurement is taken up to three times. A burst of load (another file's
+// server starting) can spoil one, but does not come back three times; a
+// missing dummy hash is a whole hash of difference every time, so it fails.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { Client, PASSWORD, registered, startServer, uniqueEmail, type TestServer } from "../http/harness";
@@ -54,11 +58,26 @@ const wrongPassword = () => timed(() => login(known.email, "wrong password"), 40
 // Refused by validation (no password at all), so it never reaches bcrypt.
 const neverHashed = () => timed(() => new Client(server.url).post("/api/auth/login", { email: known.email }), 400);
 
+/** The median of a[i] - b[i]: what a costs over b, with each round's load cancelled. */
+const pairedMedian = (a: number[], b: number[]) => median(a.map((x, i) => x - b[i]));
+
 /** One bcrypt hash as the server spends it, from the same rounds: a checked password minus an unchecked request. */
 function hashCost(hashed: number[], unhashed: number[]): number {
-  const cost = median(hashed) - median(unhashed);
+  const cost = pairedMedian(hashed, unhashed);
   assert.ok(cost > 8, `a hash must cost enough to be measured (${cost.toFixed(1)} ms), or this test proves nothing`);
   return cost;
+}
+
+/** Runs `measure` up to three times until it holds; fails with every attempt's figures. */
+async function holdsInOneOfThree(t: { diagnostic(message: string): void }, measure: () => Promise<{ holds: boolean; figures: string }>) {
+  const seen: string[] = [];
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const { holds, figures } = await measure();
+    t.diagnostic(`attempt ${attempt}: ${figures}`);
+    if (holds) return;
+    seen.push(figures);
+  }
+  assert.fail(`failed three measurements in a row:\n${seen.join("\n")}`);
 }
 
 function comparable(res: { status: number; data: unknown; headers: Headers; setCookies?: string[] }) {
@@ -77,11 +96,15 @@ describe("login", () => {
   });
 
   test("an unknown e-mail takes as long as a wrong password", async (t) => {
-    const [real, ghost, unhashed] = await interleaved(24, [wrongPassword, () => timed(() => login(uniqueEmail("ghost"), "wrong password"), 401), neverHashed]);
-    const cost = hashCost(real, unhashed);
-    const gap = Math.abs(median(real) - median(ghost));
-    t.diagnostic(`login medians: known ${median(real).toFixed(1)} ms, unknown ${median(ghost).toFixed(1)} ms, one hash ${cost.toFixed(1)} ms`);
-    assert.ok(gap < cost / 2, `gap ${gap.toFixed(1)} ms between known and unknown e-mails, one hash ${cost.toFixed(1)} ms`);
+    await holdsInOneOfThree(t, async () => {
+      const [real, ghost, unhashed] = await interleaved(24, [wrongPassword, () => timed(() => login(uniqueEmail("ghost"), "wrong password"), 401), neverHashed]);
+      const cost = hashCost(real, unhashed);
+      const gap = pairedMedian(real, ghost);
+      return {
+        holds: Math.abs(gap) < cost / 2,
+        figures: `login medians: known ${median(real).toFixed(1)} ms, unknown ${median(ghost).toFixed(1)} ms; paired gap ${gap.toFixed(1)} ms, one hash ${cost.toFixed(1)} ms`,
+      };
+    });
   });
 });
 
@@ -106,14 +129,18 @@ describe("register", () => {
     // Not compared with a free e-mail: that one also writes a user and a
     // session, which no amount of hashing makes equal. The point is that the
     // taken path is not a cheap, fast answer (an oracle free of bcrypt's cost).
-    const [taken, real, unhashed] = await interleaved(16, [
-      () => timed(() => new Client(server.url).post("/api/auth/register", { email: known.email, password: PASSWORD }), 409),
-      wrongPassword,
-      neverHashed,
-    ]);
-    const cost = hashCost(real, unhashed);
-    const spent = median(taken) - median(unhashed);
-    t.diagnostic(`register of a taken e-mail: ${median(taken).toFixed(1)} ms, an unhashed request ${median(unhashed).toFixed(1)} ms, one hash ${cost.toFixed(1)} ms`);
-    assert.ok(spent > cost / 2, `a taken e-mail spent ${spent.toFixed(1)} ms over an unhashed request; one hash is ${cost.toFixed(1)} ms`);
+    await holdsInOneOfThree(t, async () => {
+      const [taken, real, unhashed] = await interleaved(16, [
+        () => timed(() => new Client(server.url).post("/api/auth/register", { email: known.email, password: PASSWORD }), 409),
+        wrongPassword,
+        neverHashed,
+      ]);
+      const cost = hashCost(real, unhashed);
+      const spent = pairedMedian(taken, unhashed);
+      return {
+        holds: spent > cost / 2,
+        figures: `register of a taken e-mail spent ${spent.toFixed(1)} ms over an unhashed request (medians ${median(taken).toFixed(1)} and ${median(unhashed).toFixed(1)} ms), one hash ${cost.toFixed(1)} ms`,
+      };
+    });
   });
 });
