@@ -2,7 +2,7 @@
 // authenticator data, clientDataJSON and a "none" attestation in CBOR, so the
 // server's verification runs on exactly the bytes a browser would send. Every
 // field a forger could change is an option.
-import { createHash, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from "node:crypto";
 import { isoCBOR } from "@simplewebauthn/server/helpers";
 
 const b64url = (bytes: Uint8Array | string) => Buffer.from(bytes).toString("base64url");
@@ -40,7 +40,7 @@ function authData(ceremony: Ceremony, counter: number, attested?: Buffer): Buffe
 
 /** A passkey held by this object: one credential id, one key pair, one counter. */
 export class SoftAuthenticator {
-  readonly credentialId = randomBytes(16);
+  readonly credentialId: Buffer;
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
   counter = 0;
@@ -48,9 +48,20 @@ export class SoftAuthenticator {
   constructor(
     /** The user handle the RP gave at registration (its user id), returned on sign-in. */
     public userHandle = "",
-    private readonly options: { countsSignatures?: boolean } = { countsSignatures: true },
+    private readonly options: {
+      countsSignatures?: boolean;
+      /** A credential made elsewhere (the kit's addPasskey): base64url id, PKCS#8 DER private key in base64. */
+      credential?: { credentialId: string; privateKey: string };
+    } = {},
   ) {
-    ({ privateKey: this.privateKey, publicKey: this.publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" }));
+    const { credential } = options;
+    this.credentialId = credential ? Buffer.from(credential.credentialId, "base64url") : randomBytes(16);
+    if (credential) {
+      this.privateKey = createPrivateKey({ key: Buffer.from(credential.privateKey, "base64"), format: "der", type: "pkcs8" });
+      this.publicKey = createPublicKey(this.privateKey);
+    } else {
+      ({ privateKey: this.privateKey, publicKey: this.publicKey } = generateKeyPairSync("ec", { namedCurve: "P-256" }));
+    }
   }
 
   get id(): string {
@@ -94,7 +105,7 @@ export class SoftAuthenticator {
 
   /** navigator.credentials.get() answered, as startAuthentication returns it. */
   assert(ceremony: Ceremony) {
-    const counter = ceremony.counter ?? (this.options.countsSignatures ? this.counter + 1 : 0);
+    const counter = ceremony.counter ?? (this.options.countsSignatures === false ? 0 : this.counter + 1);
     this.counter = Math.max(this.counter, counter);
     const data = authData(ceremony, counter);
     const client = clientData(ceremony, "webauthn.get");
