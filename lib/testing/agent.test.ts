@@ -1,5 +1,5 @@
 // The testing kit's agent on its own: each operation it offers Playwright is
-// run in the real agent process (forked exactly as kit.ts forks it) against a
+// run in the real agent process (forked by agent-client.ts, as the kit does) against a
 // real, migrated SQLite file, and what it made is then checked by the app's
 // OWN verification code in this process: the token verifier and freshness
 // rule, the passkey assertion check, the TOTP and recovery-code checks, the
@@ -8,12 +8,12 @@
 // private half, a code step the server refuses, a "not fresh" token that is
 // fresh) fails here, without a browser.
 import assert from "node:assert/strict";
-import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { Secret, TOTP } from "otpauth";
 import { SECRET_A, rejectsWith, setTestEnv, tempDir } from "../test-utils";
-import type { AgentRequest, AgentResponse, MintedPasskey, MintedSession, MintedTotp } from "./protocol";
+import { Agent } from "./agent-client";
+import type { AgentRequest, MintedPasskey, MintedSession, MintedTotp } from "./protocol";
 import { SoftAuthenticator } from "./soft-authenticator";
 
 const temp = tempDir("fa-agent-");
@@ -21,20 +21,10 @@ const DATABASE_URL = `file:${path.join(temp.dir, "x.db")}`;
 const FRESH_TTL = 300;
 setTestEnv({ DATABASE_URL, AUTH_FRESH_TTL: `${FRESH_TTL}s`, AUTH_RATE_LIMIT_ACCOUNT: "off", AUTH_RATE_LIMIT_ADDRESS: "off" });
 
-let agent: ChildProcess;
-const pending = new Map<number, (response: AgentResponse) => void>();
-let nextId = 1;
-
-/** One request to the agent, answered over IPC as kit.ts receives it. */
-async function call<T>(request: AgentRequest): Promise<T> {
-  const id = nextId++;
-  const response = await new Promise<AgentResponse>((resolve) => {
-    pending.set(id, resolve);
-    agent.send({ id, request });
-  });
-  if (!response.ok) throw new Error(response.error);
-  return response.result as T;
-}
+const AGENT = path.join(import.meta.dirname, "agent.ts");
+let agent: Agent;
+/** One request to the agent, through the client kit.ts uses. */
+const call = <T>(request: AgentRequest) => agent.call<T>(request);
 
 let tokens: typeof import("../auth/tokens");
 let guard: typeof import("../auth/guard");
@@ -46,19 +36,8 @@ let db: typeof import("../db");
 before(async () => {
   const { migrate } = await import("../../scripts/migrate.mjs");
   await migrate(DATABASE_URL, { log: () => {} });
-  agent = fork(path.join(import.meta.dirname, "agent.ts"), [], {
-    execArgv: ["--conditions=react-server", "--import", "tsx"],
-    env: { ...process.env, NODE_ENV: "test", LOG_LEVEL: "warn" },
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
-  });
-  await new Promise<void>((resolve, reject) => {
-    agent.once("exit", (code) => reject(new Error(`the agent exited (${code})`)));
-    agent.on("message", (message: AgentResponse) => {
-      if (message.id === 0) return resolve();
-      pending.get(message.id)?.(message);
-      pending.delete(message.id);
-    });
-  });
+  agent = new Agent(AGENT, {});
+  await agent.ready;
   tokens = await import("../auth/tokens");
   guard = await import("../auth/guard");
   sessions = await import("../auth/sessions");
@@ -68,8 +47,7 @@ before(async () => {
 });
 
 after(async () => {
-  agent?.removeAllListeners("exit");
-  agent?.kill();
+  agent?.stop();
   await db?.getDb().$disconnect();
   temp.cleanup();
 });
@@ -172,22 +150,12 @@ describe("refusals", () => {
   });
 
   test("an agent with another secret mints tokens the app refuses", async () => {
-    const other = fork(path.join(import.meta.dirname, "agent.ts"), [], {
-      execArgv: ["--conditions=react-server", "--import", "tsx"],
-      env: { ...process.env, AUTH_SECRET: SECRET_A.replace("A", "Z"), NODE_ENV: "test", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
+    const other = new Agent(AGENT, { AUTH_SECRET: SECRET_A.replace("A", "Z") });
     try {
-      const token = await new Promise<string>((resolve, reject) => {
-        other.on("message", (message: AgentResponse) => {
-          if (message.id === 0) other.send({ id: 1, request: { op: "probeToken" } satisfies AgentRequest });
-          else if (message.ok) resolve(message.result as string);
-          else reject(new Error(message.error));
-        });
-      });
+      const token = await other.call<string>({ op: "probeToken" });
       await rejectsWith(tokens.verifyToken(token, "access"), "invalid_token");
     } finally {
-      other.kill();
+      other.stop();
     }
   });
 });

@@ -1,14 +1,14 @@
 // The testing kit's Playwright half: puts a browser context into any auth
 // state in one line, with real rows and real tokens minted by the app's own
 // code (agent.ts) — no UI, no waiting, and no test-only endpoint on the server.
-import { fork, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { request as playwrightRequest, type BrowserContext, type Page } from "@playwright/test";
 import { isIP } from "node:net";
 import { Secret, TOTP } from "otpauth";
 import type { AuthMethod } from "../shared/api-types";
 import { EXPIRY_KEY } from "../shared/storage-keys";
-import type { AgentRequest, AgentResponse, MintedPasskey, MintedSession, MintedTotp, SessionState } from "./protocol";
+import { Agent } from "./agent-client";
+import type { MintedPasskey, MintedSession, MintedTotp, SessionState } from "./protocol";
 import { addVirtualAuthenticator, type VirtualAuthenticator } from "./virtual-authenticator";
 
 export type { SessionState };
@@ -77,52 +77,10 @@ export interface SignInOptions {
   accessTtlSeconds?: number;
 }
 
+export const KIT_PASSWORD = "kit password, long enough";
 // __dirname, not import.meta: Playwright loads this file as CommonJS, and Node
 // would take a file that mentions import.meta for an ES module.
 const AGENT = path.join(__dirname, "agent.ts");
-export const KIT_PASSWORD = "kit password, long enough";
-
-/** One agent process per Playwright worker, started on first use. */
-class Agent {
-  private child: ChildProcess;
-  private next = 1;
-  private pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-  readonly ready: Promise<void>;
-
-  constructor(env: Record<string, string | undefined>) {
-    this.child = fork(AGENT, [], {
-      execArgv: ["--conditions=react-server", "--import", "tsx"],
-      env: { ...process.env, ...env, NODE_ENV: "test", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "inherit", "inherit", "ipc"],
-    });
-    this.ready = new Promise((resolve, reject) => {
-      this.pending.set(0, { resolve: () => resolve(), reject });
-      this.child.once("exit", (code) => {
-        for (const { reject: fail } of this.pending.values()) fail(new Error(`the auth kit's agent exited (${code})`));
-        this.pending.clear();
-      });
-    });
-    this.child.on("message", (message: AgentResponse) => {
-      const waiter = this.pending.get(message.id);
-      this.pending.delete(message.id);
-      if (message.ok) waiter?.resolve(message.result);
-      else waiter?.reject(new Error(`auth kit: ${message.error}`));
-    });
-  }
-
-  async call<T>(request: AgentRequest): Promise<T> {
-    await this.ready;
-    const id = this.next++;
-    return new Promise<T>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.child.send({ id, request });
-    });
-  }
-
-  stop() {
-    this.child.kill();
-  }
-}
 
 /** The cookie names and flags the server uses for this scheme (lib/auth/cookies.ts). */
 function cookiesFor(baseURL: string, minted: MintedSession) {
@@ -168,7 +126,7 @@ export class AuthKit {
     if (!options.serverEnv.AUTH_SECRET || !options.serverEnv.DATABASE_URL) {
       throw new Error("auth kit: serverEnv needs the server's AUTH_SECRET and DATABASE_URL");
     }
-    this.agent = shared?.agent ?? new Agent(options.serverEnv);
+    this.agent = shared?.agent ?? new Agent(AGENT, options.serverEnv);
     this.verified = shared?.verified;
   }
 
