@@ -17,9 +17,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** `env` is the server's whole configuration: give it to an AuthKit to mint states for this server. */
+/**
+ * `env` is the server's whole configuration: give it to an AuthKit to mint states for this server.
+ *
+ * freePort() only finds a port that was free a moment ago; another process
+ * can take it before this server listens, and would then answer its health
+ * check. So the start counts only once THIS process has said it listens on
+ * the port, and a port lost meanwhile (EADDRINUSE) is tried again on a new one.
+ */
 export async function startOwnServer(env: Record<string, string>): Promise<{ base: string; env: Record<string, string>; stop(): Promise<void> }> {
-  const port = await freePort();
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const started = await startOn(await freePort(), env);
+    if (started) return started;
+  }
+  throw new Error("three free ports were each taken by another process before the server could listen");
+}
+
+/** null: the port was taken by another process before this server could listen. */
+async function startOn(port: number, env: Record<string, string>) {
   const file = path.resolve(".tmp", `e2e-own-${process.pid}-${Date.now()}.db`);
   let output = "";
   const serverEnv: Record<string, string> = {
@@ -38,23 +53,29 @@ export async function startOwnServer(env: Record<string, string>): Promise<{ bas
   });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    }
+    for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
+  };
   const base = `http://localhost:${port}`;
+  // scripts/server.mjs logs this once it listens.
+  const listening = `listening on http://localhost:${port} (`;
   const deadline = Date.now() + 60_000;
   for (;;) {
+    if (output.includes("EADDRINUSE")) {
+      await stop();
+      return null;
+    }
     if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    if (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false)) break;
-    if (Date.now() > deadline) throw new Error(`server did not become healthy:\n${output}`);
+    if (output.includes(listening) && (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false))) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`server did not become healthy:\n${output}`);
+    }
     await new Promise((r) => setTimeout(r, 150));
   }
-  return {
-    base,
-    env: serverEnv,
-    stop: async () => {
-      if (child.exitCode === null) {
-        child.kill("SIGTERM");
-        await new Promise((r) => child.once("exit", r));
-      }
-      for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
-    },
-  };
+  return { base, env: serverEnv, stop };
 }

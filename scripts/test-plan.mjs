@@ -8,11 +8,12 @@ import path from "node:path";
 // database (a sign-in, a refresh), but what they test is decided before it or
 // beside it: response headers, CSRF and origin checks, body limits, Next's
 // internal headers, keep-alive and slow clients, cookie names and scopes, the
-// outbox file, APP_URL, the bcrypt queue. A second pass on PostgreSQL
-// repeated ~90 s of such work per Node version and checked nothing new.
+// outbox file, APP_URL, the bcrypt queue, the test harness's own start-up
+// check. A second pass on PostgreSQL repeated ~90 s of such work per Node
+// version and checked nothing new.
 // Every other server test file takes its database from TEST_DB
 // (tests/http/harness.ts) and runs on both.
-const RUNS_ONCE = /^(faults-.*|audit|headers|csrf|input|nextjs|connection|cookie-tossing|cookie-tossing-browser|outbox|contract-app-url|passkey-app-url|bcrypt-flood)\.test\.ts$/;
+const RUNS_ONCE = /^(faults-.*|audit|headers|csrf|input|nextjs|connection|cookie-tossing|cookie-tossing-browser|outbox|contract-app-url|passkey-app-url|bcrypt-flood|harness)\.test\.ts$/;
 
 /**
  * The node:test runs for the steps asked for (`only`; empty means all):
