@@ -3,27 +3,14 @@
 // build and start script, on a free port and a throwaway SQLite file.
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import net from "node:net";
 import path from "node:path";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort, stopChild, untilListening } from "../tests/server-start";
 
 /**
  * `env` is the server's whole configuration: give it to an AuthKit to mint states for this server.
  *
- * freePort() only finds a port that was free a moment ago; another process
- * can take it before this server listens, and would then answer its health
- * check. So the start counts only once THIS process has said it listens on
- * the port, and a port lost meanwhile (EADDRINUSE) is tried again on a new one.
+ * A port lost to another process before the server listened is tried again
+ * on a new one (tests/server-start.ts says why).
  */
 export async function startOwnServer(env: Record<string, string>): Promise<{ base: string; env: Record<string, string>; stop(): Promise<void> }> {
   for (let attempt = 1; attempt <= 3; attempt++) {
@@ -53,29 +40,19 @@ async function startOn(port: number, env: Record<string, string>) {
   });
   child.stdout?.on("data", (d) => (output += d));
   child.stderr?.on("data", (d) => (output += d));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
+  const removeFile = () => {
     for (const suffix of ["", "-wal", "-shm"]) rmSync(file + suffix, { force: true });
   };
-  const base = `http://localhost:${port}`;
-  // scripts/server.mjs logs this once it listens.
-  const listening = `listening on http://localhost:${port} (`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (output.includes("EADDRINUSE")) {
-      await stop();
-      return null;
-    }
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    if (output.includes(listening) && (await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok, () => false))) break;
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`server did not become healthy:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
+  if ((await untilListening(child, port, () => output)) === "port_taken") {
+    removeFile();
+    return null;
   }
-  return { base, env: serverEnv, stop };
+  return {
+    base: `http://localhost:${port}`,
+    env: serverEnv,
+    stop: async () => {
+      await stopChild(child);
+      removeFile();
+    },
+  };
 }

@@ -4,24 +4,15 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, rmSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import { after } from "node:test";
 import { parseSetCookie } from "cookie";
+import { freePort, stopChild, untilListening } from "../server-start";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 export const TEST_SECRET = "test-secret-0123456789-abcdefghijklmnopqrstuvwxyz";
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export interface TestDatabase {
   url: string;
@@ -79,33 +70,24 @@ after(() => {
 });
 
 /** Starts `node scripts/start.mjs` and waits for /api/health. */
-/** Our server could not listen on the port it was given: another process took it first. */
-class PortTaken extends Error {}
-
 /**
  * Starts `npm start` (production, no build) on a fresh database or `database`.
- *
- * freePort() only finds a port that was free a moment ago. Three test files
- * run at once, and a server takes seconds to listen, so another file's server
- * can take the port first; that server then answers this one's health check,
- * the test talks to it (another database), and this server dies with
- * EADDRINUSE unnoticed. Seen in CI: a whole file read a database the server
- * it was talking to never wrote, and failed. So a start counts only once THIS
- * process has said it listens on the port, and a port lost to another process
- * is retried on a new one (unless the test chose PORT itself).
+ * A port lost to another process before the server listened is retried on a
+ * new one (tests/server-start.ts says why), unless the test chose PORT itself.
  */
 export async function startServer(env: Record<string, string> = {}, database?: TestDatabase): Promise<TestServer & { database: TestDatabase }> {
   const db = database ?? (await createTestDatabase());
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOn(Number(env.PORT) || (await freePort()), env, db, !database);
-    } catch (error) {
-      if (!(error instanceof PortTaken) || env.PORT || attempt === 3) throw error;
-    }
+  for (let attempt = 1; attempt <= 3; attempt++) {
+    const port = Number(env.PORT) || (await freePort());
+    const started = await startOn(port, env, db, !database);
+    if (started) return started;
+    if (env.PORT) throw new Error(`port ${port} was taken by another process (EADDRINUSE)`);
   }
+  throw new Error("three free ports were each taken by another process before the server could listen");
 }
 
-async function startOn(port: number, env: Record<string, string>, db: TestDatabase, ownsDatabase: boolean): Promise<TestServer & { database: TestDatabase }> {
+/** null: another process took the port first. */
+async function startOn(port: number, env: Record<string, string>, db: TestDatabase, ownsDatabase: boolean): Promise<(TestServer & { database: TestDatabase }) | null> {
   let output = "";
   // Mail that goes to no SMTP server lands in a folder of this server's own, not in ./data/outbox.
   const outbox = path.join(ROOT, ".tmp", `outbox-${randomBytes(6).toString("hex")}`);
@@ -118,45 +100,18 @@ async function startOn(port: number, env: Record<string, string>, db: TestDataba
   child.once("exit", () => running.delete(child));
   child.stdout!.on("data", (d) => (output += d));
   child.stderr!.on("data", (d) => (output += d));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      await new Promise((r) => child.once("exit", r));
-    }
-  };
-  const url = `http://127.0.0.1:${port}`;
-  // scripts/server.mjs logs this once it listens (each worker, in a cluster).
-  const listening = `listening on http://localhost:${port} (`;
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (output.includes("EADDRINUSE")) {
-      await stop();
-      rmSync(outbox, { recursive: true, force: true });
-      throw new PortTaken(`port ${port} was taken by another process:\n${output}`);
-    }
-    if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
-    if (output.includes(listening)) {
-      try {
-        const res = await fetch(`${url}/api/health`);
-        if (res.ok) break;
-      } catch {
-        // listening, not answering yet
-      }
-    }
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`server did not become healthy:\n${output}`);
-    }
-    await new Promise((r) => setTimeout(r, 150));
+  if ((await untilListening(child, port, () => output)) === "port_taken") {
+    rmSync(outbox, { recursive: true, force: true });
+    return null;
   }
   return {
-    url,
+    url: `http://127.0.0.1:${port}`,
     databaseUrl: db.url,
     database: db,
     process: child,
     output: () => output,
     stop: async () => {
-      await stop();
+      await stopChild(child);
       rmSync(outbox, { recursive: true, force: true });
       if (ownsDatabase) await db.drop();
     },
